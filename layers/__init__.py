@@ -1,0 +1,1 @@
+"""The declarative layer registry and the tier palette; imports nothing else of TwoMaps."""

@@ -1,0 +1,4 @@
+-- Hidden dangers not yet verified (closed): they drive escalation.
+SELECT enterprise_id, level, status, due_on
+FROM hidden_danger
+WHERE status <> 'verified' AND ($1::bigint[] IS NULL OR enterprise_id = ANY($1::bigint[]))

@@ -1,0 +1,1 @@
+"""The Dongguan demo: real towns and census, synthetic entities (generate.py), loaded by geodata.load."""

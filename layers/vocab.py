@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from layers.styles import TIER_ORDER, TIER_STYLES
+
 # code -> (zh-CN, en)
+TIERS: dict[str, tuple[str, str]] = {t.value: (TIER_STYLES[t].label_zh, TIER_STYLES[t].label_en) for t in TIER_ORDER}
 HAZARD_TAGS: dict[str, tuple[str, str]] = {
     "hazchem_production": ("危化品生产", "Hazardous chemicals: production"),
     "hazchem_storage": ("危化品储存", "Hazardous chemicals: storage"),

@@ -5,18 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse, ORJSONResponse
+from fastapi.responses import FileResponse, ORJSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.deps import PoolDep, SettingsDep
 from app.settings import PROJECT_ROOT
+from app.web.basemap import BasemapCache, fetch_city_bounds
 from app.web.config import build_config, layer_config
 
 router = APIRouter(tags=["web"])
 WEB = Path(__file__).resolve().parent
-# npm packages the page may load, each from its dist folder under node_modules (installed by `make`).
-VENDOR = {"leaflet": "leaflet/dist"}
+# npm packages the page may load, each from its folder under node_modules (installed by `make`).
+VENDOR = {
+    "leaflet": "leaflet/dist",
+    "leaflet-draw": "leaflet-draw/dist",
+    "vector-tile": "@mapbox/vector-tile",
+    "point-geometry": "@mapbox/point-geometry",
+    "pbf": "pbf",
+}
 
 
 async def demo_info(pool) -> dict | None:
@@ -45,11 +52,26 @@ async def list_layers(request: Request) -> ORJSONResponse:
     return ORJSONResponse({"layers": [layer_config(spec) for spec in request.app.state.layers.values()]})
 
 
-@router.get(
-    "/config.json", operation_id="uiConfig", summary="Everything the UI needs: layers, palette, strings"
-)
+@router.get("/config.json", operation_id="uiConfig", summary="Everything the UI needs: layers, palette, strings")
 async def ui_config(request: Request, pool: PoolDep, settings: SettingsDep) -> ORJSONResponse:
-    return ORJSONResponse(build_config(settings, request.app.state.layers, await demo_info(pool)))
+    async with pool.acquire() as conn:
+        bounds = await fetch_city_bounds(conn)
+    return ORJSONResponse(build_config(settings, request.app.state.layers, await demo_info(pool), bounds))
+
+
+def basemap_cache(request: Request) -> BasemapCache:
+    """One per app, made on first use (like the tile cache)."""
+    state = request.app.state
+    if not hasattr(state, "basemap_cache"):
+        state.basemap_cache = BasemapCache()
+    return state.basemap_cache
+
+
+@router.get("/api/basemap", operation_id="basemap", summary="Offline basemap: city outline, towns with labels, roads")
+async def basemap(request: Request, pool: PoolDep) -> Response:
+    async with pool.acquire() as conn:
+        body = await basemap_cache(request).get(conn)
+    return Response(body, media_type="application/geo+json", headers={"Cache-Control": "max-age=300"})
 
 
 @router.get("/", include_in_schema=False)

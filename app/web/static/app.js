@@ -1,110 +1,95 @@
-/* TwoMaps first map page: layers, legend and colours all come from /config.json. */
-"use strict";
-
-const state = { lang: "zh", config: null, map: null, overlays: {} };
-
-function t(key) { return state.config.strings[state.lang][key] || key; }
-function label(obj) { return obj[state.lang] || obj.zh; }
-function tierColor(tier) {
-  const found = state.config.palette.tiers.find((x) => x.id === tier);
-  return found ? found.color : "#9aa5b1";
-}
-function escapeHtml(text) {
-  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
-
-function styleFor(layer) {
-  const s = layer.style;
-  return (feature) => {
-    const p = feature.properties;
-    const color = s.kind === "tier" ? tierColor(p.tier) : (s.color || "#4a5568");
-    if (s.kind === "outline") return { color, weight: 1.5, fill: false };
-    if (s.kind === "population") return { color: "#718096", weight: 0, fillOpacity: Math.min(0.7, (p.population || 0) / 20000) };
-    return { color, weight: layer.geometry_type === "MultiPolygon" ? 1.5 : 2, fillColor: color, fillOpacity: 0.35 };
-  };
-}
-
-function popupFor(layer, feature) {
-  const rows = layer.properties
-    .filter((p) => p.type !== "json" && feature.properties[p.name] !== null && feature.properties[p.name] !== undefined)
-    .map((p) => `<tr><th>${escapeHtml(label(p.label))}</th><td>${escapeHtml(feature.properties[p.name])}</td></tr>`);
-  return `<strong>${escapeHtml(feature.properties[layer.title_property])}</strong><table>${rows.join("")}</table>`;
-}
-
-async function loadLayer(layer) {
-  const response = await fetch(`${layer.items}?limit=10000`);
-  if (!response.ok) throw new Error(`${layer.id}: ${response.status}`);
-  const data = await response.json();
-  const style = styleFor(layer);
-  return L.geoJSON(data, {
-    style,
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, { ...style(f), radius: layer.style.radius, fillOpacity: 0.8 }),
-    onEachFeature: (f, l) => l.bindPopup(() => popupFor(layer, f)),
-  });
-}
-
-function renderLegend() {
-  const items = state.config.palette.tiers
-    .map((tier) => `<div><span class="swatch" style="background:${tier.color}"></span>${escapeHtml(state.lang === "en" ? tier.label_en : tier.label_zh)}</div>`);
-  document.getElementById("legend").innerHTML = `<h2>${escapeHtml(t("legend"))}</h2>${items.join("")}`;
-}
-
-function renderTree() {
-  const tree = document.getElementById("layer-tree");
-  tree.innerHTML = `<h2>${escapeHtml(t("layers"))}</h2>`;
-  for (const group of state.config.groups) {
-    const heading = document.createElement("h2");
-    heading.textContent = label(group.title);
-    tree.appendChild(heading);
-    for (const layer of state.config.layers.filter((l) => l.group === group.id)) {
-      const row = document.createElement("label");
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.dataset.layer = layer.id;
-      box.checked = state.map.hasLayer(state.overlays[layer.id] || L.layerGroup());
-      box.addEventListener("change", () => toggle(layer, box.checked));
-      row.append(box, " ", label(layer.title));
-      tree.appendChild(row);
-    }
-  }
-}
-
-async function toggle(layer, on) {
-  const status = document.getElementById("status");
-  if (!on) { if (state.overlays[layer.id]) state.map.removeLayer(state.overlays[layer.id]); return; }
-  try {
-    state.overlays[layer.id] = state.overlays[layer.id] || await loadLayer(layer);
-    state.overlays[layer.id].addTo(state.map);
-    status.textContent = "";
-  } catch (error) {
-    status.textContent = `${t("error")}: ${error.message}`;
-  }
-}
+/* TwoMaps: the map application. Everything it draws and says comes from /config.json and our API, in zh-CN or
+   English; the view, layers, filters and open enterprise file live in the URL hash, so links can be shared. */
+import { state, on, readHash, writeHash } from "./js/state.js";
+import { getJson, showError, clearError } from "./js/api.js";
+import { t } from "./js/i18n.js";
+import { createMap, loadBasemap, renderMapLabels } from "./js/basemap.js";
+import { allEntries, setEntry, refreshEnterpriseLayers, clickEnterprises, whenEnterprisesLoaded } from "./js/overlays.js";
+import { renderTree, installTree, renderLegend } from "./js/tree.js";
+import { installDrawing, showArea } from "./js/area.js";
+import { loadResults, renderResults, renderExports, installResults } from "./js/results.js";
+import { openDossier, renderDossier, installDossier } from "./js/dossier.js";
+import { loadDashboard, renderDashboard, installDashboard } from "./js/dashboard.js";
+import { installSearch, renderSearch } from "./js/search.js";
 
 function renderChrome() {
   document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
+  document.title = t("title");
   document.getElementById("app-title").textContent = t("title");
   document.getElementById("lang-switch").textContent = t("language");
   const banner = document.getElementById("demo-banner");
   banner.hidden = !state.config.demo;
   banner.textContent = t("demo_banner");
+}
+
+/* Every label on the page, in the current language. */
+function renderAll() {
+  renderChrome();
   renderTree();
   renderLegend();
+  renderMapLabels();
+  renderSearch();
+  renderDashboard();
+  renderResults();
+  renderDossier();
+}
+
+function defaultEntries() {
+  const visible = new Set(state.config.layers.filter((layer) => layer.visible).map((layer) => layer.id));
+  return allEntries().filter((entry) => visible.has(entry.id)).map((entry) => entry.id);
 }
 
 async function main() {
-  state.config = await (await fetch("/config.json")).json();
-  state.map = L.map("map", { preferCanvas: true }).setView(state.config.center, state.config.zoom);
-  L.control.scale({ imperial: false }).addTo(state.map);
-  if (state.config.basemap.url) {
-    L.tileLayer(state.config.basemap.url, { attribution: state.config.basemap.attribution }).addTo(state.map);
-  }
+  state.config = await getJson("/config.json");
+  const restored = readHash();
+  state.lang = restored.lang || state.config.app.default_language;
+  state.filters = restored.filters;
+  state.map = createMap(restored.view);
+  const wanted = new Set(restored.entries || defaultEntries());
+  for (const entry of allEntries()) if (wanted.has(entry.id)) state.entries.add(entry.id);
+  renderAll();
+  const basemap = loadBasemap().then(renderAll); // town names and labels arrive with it
+  const layers = Promise.all(allEntries().filter((entry) => wanted.has(entry.id)).map((entry) => setEntry(entry, true)));
+  showArea();
+  if (restored.enterprise) openDossier(restored.enterprise);
+
+  installTree();
+  installDrawing(state.map);
+  installResults(openDossier);
+  installDossier();
+  installDashboard();
+  installSearch(openDossier);
+  state.map.on("click", clickEnterprises);
+  state.map.on("moveend", () => { writeHash(); renderExports(); });
+  state.map.getContainer().addEventListener("click", (event) => {
+    const button = event.target.closest(".open-dossier");
+    if (button) openDossier(Number(button.dataset.id));
+  });
+  document.querySelector("#message button").addEventListener("click", clearError);
   document.getElementById("lang-switch").addEventListener("click", () => {
     state.lang = state.lang === "zh" ? "en" : "zh";
-    renderChrome();
+    state.map.closePopup();
+    renderAll();
+    writeHash();
   });
-  for (const layer of state.config.layers.filter((l) => l.visible && l.id !== "enterprises")) await toggle(layer, true);
-  renderChrome();
+  on("entries", () => { renderLegend(); renderExports(); writeHash(); });
+  on("filters", () => {
+    refreshEnterpriseLayers();
+    showArea();
+    renderTree();
+    renderDashboard();
+    loadResults();
+    writeHash();
+  });
+  writeHash();
+
+  await Promise.all([basemap, layers]);
+  await whenEnterprisesLoaded();
+  performance.mark("map-ready"); // first render: basemap, layers and the first enterprise tiles are drawn
+  document.body.dataset.ready = "true";
+  // The strip and the list wait for the map, so that its tiles get the server first.
+  await Promise.all([loadDashboard(), loadResults()]);
+  document.body.dataset.loaded = "true";
 }
 
-main().catch((error) => { document.getElementById("status").textContent = String(error); });
+main().catch(showError);

@@ -73,6 +73,8 @@ SQLSTATE_ERRORS: dict[str, type[TwoMapsError]] = {
     "22003": InvalidParameter,  # numeric_value_out_of_range
     "XX000": InvalidParameter,  # PostGIS internal error: almost always a bad geometry from the caller
     "57014": ServiceUnavailable,  # query_canceled (statement timeout)
+    "42501": Forbidden,  # insufficient_privilege: a row outside the user's towns (row-level security)
+    "25006": Forbidden,  # read_only_sql_transaction: a viewer's connection is read-only
 }
 
 

@@ -45,13 +45,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.layers = registry()
     install_error_handlers(app)
 
+    from app.analyses.evacuation.router import router as evacuation_router
+    from app.analyses.impact.router import router as impact_router
+    from app.analyses.nearby.router import router as nearby_router
+    from app.analyses.planning.router import router as planning_router
+    from app.audit.router import router as audit_router
+    from app.auth.router import install_auth
+    from app.dashboard.router import router as dashboard_router
+    from app.dossier.router import router as dossier_router
+    from app.exports.router import router as exports_router
     from app.features.router import router as features_router
+    from app.hidden_dangers.router import router as hidden_dangers_router
+    from app.imports.router import router as imports_router
+    from app.layer_exports.router import router as layer_exports_router
+    from app.reports.router import router as reports_router
+    from app.risk_db.router import router as risk_router
+    from app.storm.router import router as storm_router
     from app.tiles.router import router as tiles_router
     from app.web.router import mount_static
     from app.web.router import router as web_router
 
     app.include_router(web_router)
     app.include_router(features_router)
+    app.include_router(risk_router)
     app.include_router(tiles_router)
+    app.include_router(dossier_router)
+    app.include_router(dashboard_router)
+    app.include_router(exports_router)
+    app.include_router(storm_router)
+    app.include_router(impact_router)
+    app.include_router(evacuation_router)
+    app.include_router(nearby_router)
+    app.include_router(reports_router)
+    app.include_router(planning_router)
+    install_auth(app)  # /api/auth, /api/users, the production login redirect and demo-password refusal
+    app.include_router(audit_router)
+    app.include_router(imports_router)
+    app.include_router(hidden_dangers_router)
+    app.include_router(layer_exports_router)
     mount_static(app)
     return app

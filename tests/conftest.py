@@ -68,3 +68,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if reporter and reporter.stats.get("skipped") and exitstatus == 0:
         reporter.write_line("FAILED: tests were skipped; a skipped test hides a failure", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def admin_headers(settings: Settings, client: TestClient) -> dict[str, str]:
+    """A bearer token for the demo admin: writes need a role."""
+    from app.auth.cli import with_connection
+    from app.auth.passwords import DEMO_PASSWORDS
+    from app.auth.users import ensure_demo_accounts
+
+    with_connection(settings, ensure_demo_accounts)
+    response = client.post("/api/auth/tokens", json={"username": "admin", "password": DEMO_PASSWORDS["admin"]})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.deps import PoolDep
+from app.auth.roles import WRITERS
+from app.auth.scope import city_wide
+from app.deps import PoolDep, require_role
 from app.errors import NotFound, Unprocessable
 from app.risk import (
     ChemicalRef,
@@ -168,12 +170,18 @@ async def get_tier(
 async def _retier_one(conn, enterprise_id: int, cause: str) -> dict:
     """Re-tier the enterprise; its town's index moves only when the enterprise's tier did."""
     if await retier_enterprises(conn, [enterprise_id], cause=cause):
-        await retier_towns(conn, cause=cause)
+        async with city_wide(conn):
+            await retier_towns(conn, cause=cause)
     row = await conn.fetchrow("SELECT tier, tier_reasons FROM enterprise WHERE id = $1", enterprise_id)
     return {"id": enterprise_id, "tier": row["tier"], "reasons": row["tier_reasons"]}
 
 
-@router.patch("/enterprises/{enterprise_id}", operation_id="patchEnterprise", summary="Edit facts; re-tier at once")
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    operation_id="patchEnterprise",
+    summary="Edit facts; re-tier at once",
+    dependencies=[Depends(require_role(WRITERS))],
+)
 async def patch_enterprise(enterprise_id: int, body: EnterprisePatch, pool: PoolDep) -> dict:
     changes = body.model_dump(exclude_unset=True)
     if not changes:
@@ -191,7 +199,10 @@ async def patch_enterprise(enterprise_id: int, body: EnterprisePatch, pool: Pool
 
 
 @router.put(
-    "/enterprises/{enterprise_id}/inventory", operation_id="putInventory", summary="Replace units and chemicals"
+    "/enterprises/{enterprise_id}/inventory",
+    operation_id="putInventory",
+    summary="Replace units and chemicals",
+    dependencies=[Depends(require_role(WRITERS))],
 )
 async def put_inventory(enterprise_id: int, body: InventoryIn, pool: PoolDep) -> dict:
     for u, unit in enumerate(body.units):

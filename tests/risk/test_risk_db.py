@@ -66,7 +66,7 @@ def test_closing_a_major_hidden_danger_lowers_the_tier_and_writes_history(client
     ]
 
 
-def test_a_score_edit_retiers_in_the_same_request(client: TestClient, demo_db: str) -> None:
+def test_a_score_edit_retiers_in_the_same_request(client: TestClient, demo_db: str, admin_headers: dict) -> None:
     with psycopg.connect(demo_db) as conn:
         enterprise_id = pick_enterprise(
             conn,
@@ -74,19 +74,21 @@ def test_a_score_edit_retiers_in_the_same_request(client: TestClient, demo_db: s
             "(SELECT 1 FROM hidden_danger h WHERE h.enterprise_id = enterprise.id AND h.status <> 'verified') "
             "AND NOT EXISTS (SELECT 1 FROM enterprise_unit u WHERE u.enterprise_id = enterprise.id)",
         )
-    response = client.patch(f"/api/enterprises/{enterprise_id}", json={"assessment_score": 59.5})
+    assert client.patch(f"/api/enterprises/{enterprise_id}", json={"assessment_score": 59.5}).status_code == 401
+    response = client.patch(f"/api/enterprises/{enterprise_id}", json={"assessment_score": 59.5}, headers=admin_headers)
     assert response.status_code == 200, response.text
     assert response.json()["tier"] == "red"
     history = client.get(f"/api/tiers/enterprise/{enterprise_id}").json()["history"]
     assert history[0]["new_tier"] == "red" and history[0]["cause"] == "edit: assessment_score"
-    assert client.patch(f"/api/enterprises/{enterprise_id}", json={"assessment_score": 95}).json()["tier"] == "blue"
+    restored = client.patch(f"/api/enterprises/{enterprise_id}", json={"assessment_score": 95}, headers=admin_headers)
+    assert restored.json()["tier"] == "blue"
 
 
-def test_an_inventory_edit_creates_a_major_hazard(client: TestClient, demo_db: str) -> None:
+def test_an_inventory_edit_creates_a_major_hazard(client: TestClient, demo_db: str, admin_headers: dict) -> None:
     with psycopg.connect(demo_db) as conn:
         enterprise_id = pick_enterprise(conn, "direct_red = '{}' AND tier = 'blue'")
     body = {"units": [{"name": "液氯储罐区", "chemicals": [{"name": "氯", "quantity_t": 400}]}]}
-    response = client.put(f"/api/enterprises/{enterprise_id}/inventory", json=body)
+    response = client.put(f"/api/enterprises/{enterprise_id}/inventory", json=body, headers=admin_headers)
     assert response.status_code == 200, response.text
     assert response.json()["tier"] in ("orange", "red")
     assert any(r["rule"].startswith("gb18218") for r in response.json()["reasons"])

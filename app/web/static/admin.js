@@ -83,6 +83,10 @@ async function loadAudit(append = false) {
 
 async function start() {
   const me = await showWho($("who"));
+  if (me.anonymous) {
+    location.assign(`/static/login.html?next=${encodeURIComponent(location.pathname)}`);
+    return;
+  }
   if (me.role !== "admin") {
     showMessage(new Error("仅管理员可用 / admins only"));
     return;

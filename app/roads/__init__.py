@@ -1,0 +1,1 @@
+"""The road network: OSM .osm.pbf → PostGIS (`road_edge`, `road_node`) → pgRouting road distances."""

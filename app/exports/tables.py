@@ -68,8 +68,19 @@ def cell(prop: PropertySpec, value: object, pick: int) -> object:
     return code_label(prop, value, pick) if has_labels(prop) else value
 
 
+# Text starting with these is evaluated by spreadsheets (CSV/formula injection); openpyxl writes it as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> object:
+    """Text a spreadsheet would evaluate gets a leading quote; numbers (a negative one included) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def table_row(selection: EnterpriseSet, record: asyncpg.Record, pick: int) -> list[object]:
-    values = [cell(p, record[p.name], pick) for p in exported_properties(selection)]
+    values = [defuse(cell(p, record[p.name], pick)) for p in exported_properties(selection)]
     town = (pick and record["town_name_en"]) or record["town_name"] or ""
     return [record["id"], *values, town, record["lon"], record["lat"]]
 

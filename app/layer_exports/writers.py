@@ -18,14 +18,13 @@ from pathlib import Path
 
 import asyncpg
 
-from app.exports.tables import CURSOR_PREFETCH, XLSX_MAX_ROWS, cell
+from app.exports.tables import CURSOR_PREFETCH, XLSX_MAX_ROWS, cell, defuse
 from app.query import quote_ident
 from layers.spec import LayerSpec, PropertySpec
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 ROWS_SQL = (SQL_DIR / "rows.sql").read_text(encoding="utf-8")
 FEATURES_SQL = (SQL_DIR / "features.sql").read_text(encoding="utf-8")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHAPEFILE_NAME_LENGTH = 10
 SHAPE_KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
@@ -57,13 +56,6 @@ class LayerSelection:
             id=quote_ident(self.spec.id_column), geom=quote_ident(self.spec.geometry_column),
             table=quote_ident(self.spec.table), properties=pairs, where=self.where,
         )  # fmt: skip
-
-
-def defuse(value: object) -> object:
-    """Text a spreadsheet would evaluate gets a leading quote; numbers (a negative one included) stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def location_columns(spec: LayerSpec, pick: int) -> list[str]:

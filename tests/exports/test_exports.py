@@ -113,3 +113,26 @@ def test_names_stay_text_in_the_situation_map() -> None:
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in document
     assert "<img src=x" not in document
     assert external_references(document) == []
+
+
+def test_a_formula_in_a_name_is_exported_as_text(client: TestClient, demo_db: str) -> None:
+    """CSV/formula injection: a name a spreadsheet would evaluate is exported with a leading quote."""
+    import psycopg
+
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    with psycopg.connect(demo_db, autocommit=True) as conn:
+        enterprise_id, town = conn.execute(
+            "INSERT INTO enterprise (name, town_code, industry, geom) SELECT %s, code, 'chemical', label_point "
+            "FROM admin_area WHERE code = '441900121' RETURNING id, town_code",
+            (hostile,),
+        ).fetchone()
+    try:
+        params = {"town_code": town, "filter": "name LIKE '%HYPERLINK%'"}
+        rows = list(csv.reader(io.StringIO(client.get("/api/exports/enterprises.csv", params=params).text)))
+        assert any("'" + hostile in row for row in rows)
+        sheet = load_workbook(io.BytesIO(client.get("/api/exports/enterprises.xlsx", params=params).content)).active
+        values = [cell.value for row in sheet.iter_rows() for cell in row]
+        assert "'" + hostile in values and hostile not in values
+    finally:
+        with psycopg.connect(demo_db, autocommit=True) as conn:
+            conn.execute("DELETE FROM enterprise WHERE id = %s", (enterprise_id,))

@@ -10,6 +10,7 @@ TWOMAPS := $(BIN)/twomaps
 
 run: db
 	$(TWOMAPS) demo load --if-missing
+	$(TWOMAPS) users demo
 	$(TWOMAPS) serve
 
 test: db

@@ -12,6 +12,8 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+import psycopg
 import typer
 
 from app.settings import Settings
@@ -44,6 +46,11 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
         except TwoMapsError as exc:
             typer.echo(f"twomaps: {exc.detail}", err=True)
+            raise typer.Exit(1) from None
+        except (asyncpg.PostgresError, psycopg.Error) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            hint = " (run `twomaps db migrate`)" if getattr(exc, "sqlstate", None) == "42P01" else ""
+            typer.echo(f"twomaps: database error: {first}{hint}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper

@@ -9,9 +9,10 @@ COPY pyproject.toml ./
 COPY app ./app
 COPY geodata ./geodata
 COPY layers ./layers
-RUN pip install --no-cache-dir .
-RUN useradd --system --no-create-home twomaps
+# Editable, so that the service finds node_modules (the page's assets) beside the code.
+RUN pip install --no-cache-dir -e .
+RUN useradd --system --no-create-home twomaps && install -d -o twomaps /var/lib/twomaps
 USER twomaps
-ENV TWOMAPS_HOST=0.0.0.0 TWOMAPS_PORT=8000
+ENV TWOMAPS_HOST=0.0.0.0 TWOMAPS_PORT=8000 TWOMAPS_DATA_DIR=/var/lib/twomaps
 EXPOSE 8000
 CMD ["sh", "-c", "twomaps db migrate && twomaps demo load --if-missing && twomaps serve"]

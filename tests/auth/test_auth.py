@@ -95,15 +95,28 @@ def test_roles_gate_writes_and_admin_pages(
     assert response.json()["code"] == "forbidden"
 
 
-def test_a_viewers_connection_cannot_write_even_where_an_endpoint_forgot_to_check(
-    people_client: TestClient, tokens: dict, db
+def test_a_viewer_cannot_write_and_neither_can_their_connection(
+    people_client: TestClient, tokens: dict, people_db: str, db
 ) -> None:
+    """Defence in depth: the endpoint's role check refuses a viewer, and below it the connection is read-only, so an
+    endpoint that forgot its check still could not write."""
     enterprise_id = db.execute("SELECT min(id) FROM enterprise").fetchone()[0]
     response = people_client.patch(
         f"/api/enterprises/{enterprise_id}", json={"assessment_score": 50}, headers=tokens["viewer"]
     )
-    assert response.status_code == 403
-    assert "read-only" in response.json()["detail"]
+    assert response.status_code == 403 and "viewer" in response.json()["detail"]
+
+    async def write_as_viewer() -> None:
+        pool = await asyncpg.create_pool(people_db, min_size=1, max_size=1)
+        try:
+            viewer = CurrentUser(99, "viewer", Role.viewer, ())
+            async with ScopedPool(pool, viewer).acquire() as conn:
+                await conn.execute("UPDATE enterprise SET assessment_score = 50 WHERE id = $1", enterprise_id)
+        finally:
+            await pool.close()
+
+    with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+        asyncio.run(write_as_viewer())
 
 
 def test_an_inspector_cannot_write_outside_the_towns(people_client: TestClient, tokens: dict, db) -> None:

@@ -72,7 +72,7 @@ def test_chemical_inventory_belongs_to_a_unit(db: psycopg.Connection) -> None:
         (unit_id,),
     )
     db.execute("DELETE FROM enterprise WHERE id = %s", (enterprise_id,))
-    assert db.execute("SELECT count(*) FROM chemical_inventory").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM chemical_inventory WHERE unit_id = %s", (unit_id,)).fetchone()[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -86,9 +86,7 @@ def test_chemical_inventory_belongs_to_a_unit(db: psycopg.Connection) -> None:
         ({"major_hazard_grade": 5}, "ck_enterprise_grade_range"),
     ],
 )
-def test_impossible_enterprise_values_are_refused(
-    db: psycopg.Connection, overrides: dict, constraint: str
-) -> None:
+def test_impossible_enterprise_values_are_refused(db: psycopg.Connection, overrides: dict, constraint: str) -> None:
     with pytest.raises(errors.CheckViolation) as refused:
         insert_enterprise(db, **overrides)
     assert refused.value.diag.constraint_name == constraint
@@ -113,8 +111,7 @@ def test_impossible_enterprise_values_are_refused(
             "ck_geohazard_people_nonnegative",
         ),
         (
-            "INSERT INTO flood_spot (name, max_depth_m, geom) VALUES "
-            "('f', 25, 'SRID=4326;POINT(113.75 22.95)')",
+            "INSERT INTO flood_spot (name, max_depth_m, geom) VALUES ('f', 25, 'SRID=4326;POINT(113.75 22.95)')",
             "ck_flood_spot_depth_range",
         ),
         (

@@ -1,0 +1,1 @@
+"""Shelter and depot planning: coverage, siting (MCLP, LSCP, p-median, p-center) and saved scenarios."""

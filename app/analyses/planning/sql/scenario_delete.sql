@@ -1,0 +1,1 @@
+DELETE FROM planning_scenario WHERE id = $1 RETURNING id

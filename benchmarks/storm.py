@@ -13,6 +13,7 @@ Each figure is the median of a few runs; the ratio is baseline ÷ ours.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -72,7 +73,7 @@ async def timed_async(work: Callable[[], Awaitable[object]], runs: int) -> float
 def report(name: str, ours: float, baseline: float, target: str) -> None:
     ROWS.append((name, ours, baseline, target))
     print(f"{name:<48} ours {ours * 1000:9.1f} ms   baseline {baseline * 1000:10.1f} ms   "
-          f"×{baseline / ours:6.1f}   target {target}", flush=True)  # fmt: skip
+          f"×{baseline / ours:6.1f}   target {target}   load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
 
 
 def sample_points(area: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -144,7 +145,8 @@ async def main() -> None:
     started = time.perf_counter()
     enterprises = await conn.fetchval("SELECT count(*) FROM enterprise")
     print(f"{BENCH_DB}: {enterprises:,} enterprises; machine yardstick: count(*) over them took "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms", flush=True)  # fmt: skip
+          f"{(time.perf_counter() - started) * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f}",
+          flush=True)  # fmt: skip
     towns = [(r["code"], r["name"], shapely.from_wkb(r["wkb"])) for r in await conn.fetch(
         "SELECT code, name, ST_AsBinary(geom) AS wkb FROM admin_area WHERE level = 'town' ORDER BY code")]  # fmt: skip
     city = shapely.union_all([t[2] for t in towns])

@@ -96,3 +96,41 @@ def test_apportion_keeps_the_total() -> None:
     shares = {"a": 10.3, "b": 20.5, "c": 5.2}
     assert apportion(36, shares) == {"a": 10, "b": 21, "c": 5}
     assert sum(apportion(round(sum(shares.values())), shares).values()) == 36
+
+
+def test_the_enterprise_list_is_capped_with_exact_totals(storm_client: TestClient, typhoon: dict, db) -> None:
+    body = {"hazard": HAZARDS["polygon"], "list_limit": 7}
+    result = storm_client.post("/api/analyses/impact", json=body).json()
+    enterprises = result["enterprises"]
+    total = db.execute(
+        "SELECT count(*) FROM enterprise WHERE ST_Intersects(geom, ST_GeomFromGeoJSON(%s))",
+        (json.dumps(result["area"]),),
+    ).fetchone()[0]
+    assert enterprises["total"] == result["totals"]["enterprises"] == total > 7
+    assert len(enterprises["listed"]) == 7 and enterprises["truncated"] is True and enterprises["list_limit"] == 7
+    wide = storm_client.post("/api/analyses/impact", json={"hazard": HAZARDS["polygon"], "list_limit": 5000}).json()
+    assert len(wide["enterprises"]["listed"]) == total and wide["enterprises"]["truncated"] is False
+
+
+def test_per_town_tier_and_tag_counts_match_sql(impact: dict, db) -> None:
+    """Town × tier and per-tag figures against a plain ST_Intersects query (the mask's inside, boundary and outside
+    cells and the per-cell index probes must together count each point once)."""
+    area = json.dumps(impact["area"])
+    rows = db.execute(
+        "SELECT town_code, coalesce(tier, 'untiered'), count(*) FROM enterprise "
+        "WHERE ST_Intersects(geom, ST_GeomFromGeoJSON(%s)) GROUP BY 1, 2",
+        (area,),
+    ).fetchall()
+    expected = {(town, tier): n for town, tier, n in rows}
+    got = {
+        (town["code"], tier): n for town in impact["by_town"] for tier, n in town["enterprises_by_tier"].items() if n
+    }
+    assert got == expected
+    tags = dict(
+        db.execute(
+            "SELECT tag, count(*) FROM enterprise, unnest(hazard_tags) AS tag "
+            "WHERE ST_Intersects(geom, ST_GeomFromGeoJSON(%s)) GROUP BY tag",
+            (area,),
+        ).fetchall()
+    )
+    assert impact["enterprises"]["by_hazard_tag"] == tags

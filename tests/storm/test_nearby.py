@@ -48,3 +48,45 @@ def test_items_are_nearest_first_and_in_their_ring(nearby: dict) -> None:
 def test_bad_radii_are_refused(storm_client: TestClient, radii: list) -> None:
     response = storm_client.post("/api/analyses/nearby", json={"point": POINT, "radii_km": radii})
     assert response.status_code == 422
+
+
+def test_lists_are_capped_and_say_so(nearby: dict) -> None:
+    for kind, entry in nearby["kinds"].items():
+        assert entry["listed"] == len(entry["items"]) == min(20, entry["total"]), kind
+        assert entry["truncated"] is (entry["total"] > 20), kind
+    assert nearby["kinds"]["enterprise"]["truncated"] is True
+
+
+def test_capped_list_is_the_exact_nearest(nearby: dict, db) -> None:
+    """The KNN candidates (in degrees) re-sorted in metres give exactly the nearest by spheroid distance."""
+    expected = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM enterprise WHERE ST_DWithin(geom::geography, "
+            "ST_SetSRID(ST_MakePoint(113.75, 22.82), 4326)::geography, 5000) ORDER BY "
+            "round(ST_Distance(geom::geography, "
+            "ST_SetSRID(ST_MakePoint(113.75, 22.82), 4326)::geography)::numeric, 1), "
+            "id LIMIT 20"
+        ).fetchall()
+    ]
+    assert [item["id"] for item in nearby["kinds"]["enterprise"]["items"]] == expected
+
+
+@pytest.mark.parametrize("limit", [1, 5000 // 3])
+def test_any_limit_keeps_the_counts(storm_client: TestClient, nearby: dict, limit: int) -> None:
+    response = storm_client.post("/api/analyses/nearby", json={"point": POINT, "radii_km": [1, 3, 5], "limit": limit})
+    assert response.status_code == 200, response.text
+    kinds = response.json()["kinds"]
+    for kind, entry in kinds.items():
+        assert entry["rings"] == nearby["kinds"][kind]["rings"], kind
+        assert entry["listed"] == min(limit, entry["total"]), kind
+        distances = [item["distance_m"] for item in entry["items"]]
+        assert distances == sorted(distances)
+
+
+def test_a_far_point_has_nothing_but_still_answers(storm_client: TestClient) -> None:
+    far = {"type": "Point", "coordinates": [100.0, 75.0]}  # no approximation up there: every distance exact
+    response = storm_client.post("/api/analyses/nearby", json={"point": far, "radii_km": [1, 50], "limit": 5})
+    assert response.status_code == 200, response.text
+    for entry in response.json()["kinds"].values():
+        assert entry["total"] == 0 and entry["items"] == [] and entry["truncated"] is False

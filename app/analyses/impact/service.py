@@ -1,7 +1,9 @@
 """Impact of a hazard area: who and what is inside, per town and overall, and the minimum relief it calls for.
 
-Enterprises come from one grouped scan (per town, tier and tag set) that the totals are sums of; the tests check them
-against a plain ST_Intersects count. People from the grid come per town and overall (GROUPING SETS) and are
+Enterprises come from one grouped scan (per town, tier and tag set) that the totals are sums of; only points in the
+boundary cells of a coverage mask get a geometry test; the tests check the counts against a plain ST_Intersects count.
+The list is capped at `list_limit` (all are counted): `total` and `truncated` say how much is left out.
+People from the grid come per town and overall (GROUPING SETS) and are
 apportioned to towns by largest remainder, so that rounded town figures still add up to the rounded total.
 """
 
@@ -169,6 +171,8 @@ async def impact(
             "by_hazard_tag": dict(sorted(tags.items(), key=lambda kv: (kv[0] not in HAZCHEM_TAGS, kv[0]))),
             "listed": listed,
             "list_limit": list_limit,
+            "total": totals["enterprises"],
+            "truncated": len(listed) < totals["enterprises"],
         },
         "vulnerable_sites": sites,
         "shelters_inside": [row | {"usable": False} for row in shelters],

@@ -17,14 +17,16 @@ PACKAGES=(
   gdal-bin                              # ogrinfo/ogr2ogr: interop tests, imports
   chromium                              # headless browser tests and PNG/PDF briefings
   fonts-noto-cjk                        # Chinese glyphs in screenshots and PDFs
-  nodejs npm                            # front-end assets from the npm registry
-  python3-venv
 )
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Tools judged by whether they work, not by package name: a Node.js from another vendor bundles its own npm (and
+# conflicts with Debian's), and a Python may come with venv built in.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then

@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from app.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
-def server(settings: Settings, demo_db: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "TWOMAPS_DB_NAME": settings.db_name, "TWOMAPS_ENV": "test"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("server did not become healthy")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def server(live_server: str) -> str:
+    """The real server in its own process (tests/web/conftest.py), against the test database."""
+    return live_server
 
 
 def test_health_reports_database_and_postgis(server: str) -> None:

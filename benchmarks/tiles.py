@@ -1,0 +1,262 @@
+"""Vector tiles and items on the 1M-enterprise demo: the raw SQL floor, our server and tipg, side by side.
+
+    .venv/bin/python benchmarks/tiles.py [--size N] [--requests N]
+
+The same tile set and item boxes for everyone: a 4 × 4 block of tiles around the densest point at z12 and z14 (plain
+features; tipg gets the same properties, buffer and feature cap), and the z14 boxes as 1,000-feature item pages,
+with and without a tier filter. Aggregated z10 grid tiles have no tipg counterpart and are reported separately.
+Each row is `--requests` requests after one warm-up pass; latencies are client-side, on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import Stats, bench_database, http_caller, load, memory_mb, print_table, serve  # noqa: E402
+from layers.spec import registry  # noqa: E402
+
+CONCURRENCY = (1, 8, 32)
+ITEMS_LIMIT = 1000
+TIER_FILTER = "orange"
+SPEC = registry()["enterprises"]
+TILE_COLUMNS = [p.name for p in SPEC.properties if p.in_tiles]
+ITEM_COLUMNS = [p.name for p in SPEC.properties]
+NO_COMPRESSION = {"Accept-Encoding": "identity"}  # tiles are served uncompressed by everyone, as a proxy would get
+
+
+def app_rendering_every_tile():
+    """Our app without its in-process tile cache: every request renders, like the floor and tipg."""
+    from app.main import create_app
+    from app.tiles.service import VersionedCache
+
+    app = create_app()
+    app.state.tile_cache = VersionedCache(0)
+    return app
+
+
+def sql_column(name: str) -> str:
+    return f"array_to_string({name}, ',') AS {name}" if name == "hazard_tags" else name
+
+
+FLOOR_TILE = f"""
+SELECT ST_AsMVT(q, 'enterprises', 4096, 'geom', 'id') FROM (
+    SELECT id, {", ".join(map(sql_column, TILE_COLUMNS))},
+           ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
+    FROM enterprise WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)
+    LIMIT {SPEC.tiles.feature_cap}
+) AS q
+"""
+FLOOR_GRID = """
+SELECT ST_AsMVT(q, 'enterprises_grid', 4096, 'geom') FROM (
+    SELECT ST_AsMVTGeom(ST_Point(avg(x), avg(y), 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+           count(*) AS count, count(*) FILTER (WHERE tier = 'red') AS red,
+           count(*) FILTER (WHERE tier = 'orange') AS orange, count(*) FILTER (WHERE tier = 'yellow') AS yellow,
+           count(*) FILTER (WHERE tier = 'blue') AS blue
+    FROM (
+        SELECT ST_X(geom) * 111319.49079327357 AS x, ln(tan(pi() / 4 + radians(ST_Y(geom)) / 2)) * 6378137 AS y, tier
+        FROM enterprise WHERE geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)
+    ) AS points
+    GROUP BY floor(x / $4), floor(y / $4)
+) AS q
+"""
+FLOOR_ITEMS = f"""
+SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(ST_AsGeoJSON(q.*)::json), '[]'))
+FROM (
+    SELECT id, {", ".join(ITEM_COLUMNS)}, geom FROM enterprise
+    WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND ($5::text IS NULL OR tier = $5)
+    ORDER BY id LIMIT {ITEMS_LIMIT}
+) AS q
+"""
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    our_urls: list[str]
+    tipg_urls: list[str] | None
+    floor: tuple[str, list[tuple]]  # SQL and one parameter tuple per request kind
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+def tile_bbox(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / 2**z))))
+
+    return x / 2**z * 360 - 180, lat(y + 1), (x + 1) / 2**z * 360 - 180, lat(y)
+
+
+def block(lon: float, lat: float, z: int, size: int = 4) -> list[tuple[int, int, int]]:
+    cx, cy = tile_of(lon, lat, z)
+    return [(z, cx + dx, cy + dy) for dy in range(-size // 2, size // 2) for dx in range(-size // 2, size // 2)]
+
+
+async def workloads(url: str) -> list[Workload]:
+    conn = await asyncpg.connect(url)
+    try:
+        lon, lat = await conn.fetchrow(
+            "SELECT avg(ST_X(geom)), avg(ST_Y(geom)) FROM enterprise "
+            "GROUP BY floor(ST_X(geom) / 0.02), floor(ST_Y(geom) / 0.02) ORDER BY count(*) DESC LIMIT 1"
+        )
+        west, south, east, north = await conn.fetchrow(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM enterprise) q"
+        )
+    finally:
+        await conn.close()
+    (x0, y0), (x1, y1) = tile_of(west, north, 10), tile_of(east, south, 10)
+    city_z10 = [(10, x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+    tipg_tile = "/collections/public.enterprise/tiles/WebMercatorQuad/{}/{}/{}?properties=" + ",".join(TILE_COLUMNS)
+    result = [
+        Workload("grid tiles z10 (city)", [f"/tiles/enterprises/{z}/{x}/{y}.mvt" for z, x, y in city_z10], None,
+                 (FLOOR_GRID, [(z, x, y, 2 * 20037508.342789244 / 2**z / 64) for z, x, y in city_z10])),
+    ]  # fmt: skip
+    for z in (12, 14):
+        tiles = block(lon, lat, z)
+        result.append(Workload(
+            f"tiles z{z}", [f"/tiles/enterprises/{z}/{x}/{y}.mvt" for z, x, y in tiles],
+            [tipg_tile.format(*t) for t in tiles], (FLOOR_TILE, tiles),
+        ))  # fmt: skip
+    boxes = [tile_bbox(*t) for t in block(lon, lat, 14)]
+    for name, tier in (("items bbox", None), (f"items bbox + tier={TIER_FILTER}", TIER_FILTER)):
+        query = f"&tier={tier}" if tier else ""
+        bbox_params = [",".join(f"{v:.6f}" for v in box) for box in boxes]
+        result.append(Workload(
+            name,
+            [f"/collections/enterprises/items?bbox={b}&limit={ITEMS_LIMIT}{query}" for b in bbox_params],
+            [f"/collections/public.enterprise/items?bbox={b}&limit={ITEMS_LIMIT}{query}"
+             f"&properties={','.join(ITEM_COLUMNS)}&sortby=id" for b in bbox_params],
+            (FLOOR_ITEMS, [(*box, tier) for box in boxes]),
+        ))  # fmt: skip
+    return result
+
+
+async def measure_floor(url: str, work: Workload, requests: int) -> dict[int, Stats]:
+    sql, params = work.floor
+    # Custom plans every time: the tile envelope is folded into a constant, the best plan the SQL can get.
+    size, settings = max(CONCURRENCY), {"plan_cache_mode": "force_custom_plan"}
+    pool = await asyncpg.create_pool(url, min_size=size, max_size=size, server_settings=settings)
+    try:
+
+        async def call(i: int) -> None:
+            await pool.fetchval(sql, *params[i % len(params)])
+
+        await load(call, len(params) * 2, max(CONCURRENCY))  # warm-up: cache and prepare on every connection
+        return {c: await load(call, requests, c) for c in CONCURRENCY}
+    finally:
+        await pool.close()
+
+
+async def measure_http(base_url: str, urls: list[str], requests: int, headers: dict | None = None) -> dict:
+    limits = httpx.Limits(max_connections=max(CONCURRENCY), max_keepalive_connections=max(CONCURRENCY))
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120, headers=NO_COMPRESSION) as client:
+        await load(http_caller(client, urls), len(urls), 8)
+        return {c: await load(http_caller(client, urls, headers), requests, c) for c in CONCURRENCY}
+
+
+async def current_etags(base_url: str, urls: list[str]) -> list[dict[str, str]]:
+    async with httpx.AsyncClient(base_url=base_url, headers=NO_COMPRESSION) as client:
+        return [{"If-None-Match": (await client.get(u)).headers["etag"]} for u in urls]
+
+
+async def measure_revalidation(base_url: str, urls: list[str], requests: int) -> dict[int, Stats]:
+    """Clients revalidating current tiles: the 304 path, one index lookup and no rendering."""
+    tags = await current_etags(base_url, urls)
+    limits = httpx.Limits(max_connections=max(CONCURRENCY), max_keepalive_connections=max(CONCURRENCY))
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, headers=NO_COMPRESSION) as client:
+
+        async def call(i: int) -> None:
+            response = await client.get(urls[i % len(urls)], headers=tags[i % len(urls)])
+            if response.status_code != 304:
+                raise RuntimeError(f"expected 304, got {response.status_code}")
+
+        return {c: await load(call, requests, c) for c in CONCURRENCY}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="enterprises in the benchmark database")
+    parser.add_argument("--requests", type=int, default=120, help="requests per row of the table")
+    parser.add_argument("--seed", type=int, default=20201101)
+    args = parser.parse_args()
+    url = bench_database(args.size, args.seed)
+    work = asyncio.run(workloads(url))
+    results: dict[tuple[str, str], dict[int, Stats]] = {}
+    memory: dict[str, tuple[float, float]] = {}
+    for w in work:
+        results[w.name, "SQL floor"] = asyncio.run(measure_floor(url, w, args.requests))
+    our_env = {"TWOMAPS_DB_NAME": "twomaps_bench", "TWOMAPS_ENV": "development"}
+    with serve("benchmarks.tiles:app_rendering_every_tile", our_env, factory=True) as server:
+        for w in work:
+            results[w.name, "TwoMaps"] = asyncio.run(measure_http(server.base_url, w.our_urls, args.requests))
+        memory["TwoMaps (no tile cache)"] = memory_mb(server.pid)
+    plain_tiles = [w for w in work if w.name.startswith("tiles")]
+    with serve("app.main:create_app", our_env, factory=True) as server:
+        for w in plain_tiles:
+            urls = w.our_urls
+            results[w.name, "TwoMaps, cache warm"] = asyncio.run(measure_http(server.base_url, urls, args.requests))
+            results[w.name, "TwoMaps, 304"] = asyncio.run(measure_revalidation(server.base_url, urls, args.requests))
+        memory["TwoMaps (tile cache on)"] = memory_mb(server.pid)
+    tipg_env = {
+        "DATABASE_URL": url, "TIPG_DB_TABLES": '["public.enterprise"]', "TIPG_TILE_BUFFER": "64",
+        "TIPG_MAX_FEATURES_PER_TILE": str(SPEC.tiles.feature_cap), "TIPG_MAX_FEATURES_PER_QUERY": str(ITEMS_LIMIT),
+        "TIPG_DEFAULT_MAXZOOM": "22", "TIPG_DB_SPATIAL_EXTENT": "false", "TIPG_DB_DATETIME_EXTENT": "false",
+    }  # fmt: skip
+    with serve("tipg.main:app", tipg_env) as server:
+        for w in work:
+            if w.tipg_urls:
+                results[w.name, "tipg"] = asyncio.run(measure_http(server.base_url, w.tipg_urls, args.requests))
+        memory["tipg"] = memory_mb(server.pid)
+    report(results, memory, args)
+
+
+def report(results: dict[tuple[str, str], dict[int, Stats]], memory: dict, args: argparse.Namespace) -> None:
+    print(f"\n{args.size:,} enterprises · {args.requests} requests per row · p50/p95 in ms · concurrency 1/8/32\n")
+    rows = [
+        [name, server, c, s.p50_ms, s.p95_ms, s.per_second]
+        for (name, server), by_c in results.items()
+        for c, s in by_c.items()
+    ]
+    order = {name: i for i, name in enumerate(dict.fromkeys(name for name, _ in results))}
+    rows.sort(key=lambda r: (order[r[0]], r[2], r[1]))
+    print_table(["workload", "server", "c", "p50 ms", "p95 ms", "req/s"], rows)
+    print()
+    ratios = []
+    for name in order:
+        floor, ours, tipg = (results.get((name, s)) for s in ("SQL floor", "TwoMaps", "tipg"))
+        if floor and ours:
+            ratio = ours[8].p95_ms / floor[8].p95_ms
+            ratios.append([name, "p95 TwoMaps / SQL floor, c=8", f"{ratio:.2f}", *verdict(ratio, "≤", 1.3)])
+        if ours and tipg:
+            ratio = ours[8].per_second / tipg[8].per_second
+            target = 1.5 if name.startswith("tiles") else None
+            ratios.append([name, "req/s TwoMaps / tipg, c=8", f"{ratio:.2f}", *verdict(ratio, "≥", target)])
+    print_table(["workload", "ratio", "value", "target", ""], ratios)
+    print()
+    print_table(
+        ["server process", "VmRSS MB", "VmHWM MB", "target"],
+        [[name, rss, hwm, "≤ 400" if name.startswith("TwoMaps") else ""] for name, (rss, hwm) in memory.items()],
+    )
+
+
+def verdict(ratio: float, sense: str, target: float | None) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    met = ratio <= target if sense == "≤" else ratio >= target
+    return f"{sense} {target}", "met" if met else "MISSED"
+
+
+if __name__ == "__main__":
+    main()

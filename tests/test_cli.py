@@ -62,6 +62,6 @@ def test_missing_postgis_names_the_package_to_install(monkeypatch: pytest.Monkey
 
 
 def test_embedded_url_points_at_our_own_port(settings) -> None:
-    result = run("db", "url")
+    result = run("db", "url", TWOMAPS_DB_PORT=str(settings.db_port))
     assert result.returncode == 0
     assert f":{settings.db_port}/twomaps" in result.stdout

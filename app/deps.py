@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -24,16 +24,16 @@ async def get_current_user(request: Request) -> CurrentUser:
 CurrentUserDep = Annotated[CurrentUser, Depends(get_current_user)]
 
 
-def get_pool(request: Request, user: CurrentUserDep) -> ScopedPool:
+async def get_pool(request: Request, user: CurrentUserDep) -> ScopedPool:
     """Connections that run as the current user: row-level security limits them to the user's towns."""
     return ScopedPool(request.app.state.pool, user)
 
 
-def require_role(roles: Iterable[Role]) -> Callable[[CurrentUser], CurrentUser]:
+def require_role(roles: Iterable[Role]) -> Callable[[CurrentUser], Awaitable[CurrentUser]]:
     """A dependency that lets only these roles through: 401 for anonymous visitors, 403 for other roles."""
     allowed = frozenset(roles)
 
-    def check(user: CurrentUserDep) -> CurrentUser:
+    async def check(user: CurrentUserDep) -> CurrentUser:
         if user.is_anonymous:
             raise Unauthorized("log in to make changes")
         if user.role not in allowed:
@@ -44,11 +44,11 @@ def require_role(roles: Iterable[Role]) -> Callable[[CurrentUser], CurrentUser]:
     return check
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_layer(request: Request, collection_id: Annotated[str, Path(description="Layer id")]) -> LayerSpec:
+async def get_layer(request: Request, collection_id: Annotated[str, Path(description="Layer id")]) -> LayerSpec:
     layers: dict[str, LayerSpec] = request.app.state.layers
     spec = layers.get(collection_id)
     if spec is None:

@@ -22,6 +22,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.tiles.service import (  # noqa: E402
+    GRID_CELLS,
+    Tile,
+    VersionedCache,
+    features_sql,
+    grid_sql,
+    is_grid,
+    statement_params,
+)
 from benchmarks.common import Stats, bench_database, http_caller, load, memory_mb, print_table, serve  # noqa: E402
 from layers.spec import registry  # noqa: E402
 
@@ -37,7 +46,6 @@ NO_COMPRESSION = {"Accept-Encoding": "identity"}  # tiles are served uncompresse
 def app_rendering_every_tile():
     """Our app without its in-process tile cache: every request renders, like the floor and tipg."""
     from app.main import create_app
-    from app.tiles.service import VersionedCache
 
     app = create_app()
     app.state.tile_cache = VersionedCache(0)
@@ -84,7 +92,8 @@ class Workload:
     name: str
     our_urls: list[str]
     tipg_urls: list[str] | None
-    floor: tuple[str, list[tuple]]  # SQL and one parameter tuple per request kind
+    floor: tuple[str, list[tuple]]  # SQL and the parameters of each request
+    our_sql: tuple[str, list[tuple]] | None = None  # our tile statement alone, to split SQL time from HTTP time
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -104,6 +113,12 @@ def block(lon: float, lat: float, z: int, size: int = 4) -> list[tuple[int, int,
     return [(z, cx + dx, cy + dy) for dy in range(-size // 2, size // 2) for dx in range(-size // 2, size // 2)]
 
 
+def our_statement(tiles: list[tuple[int, int, int]]) -> tuple[str, list[tuple]]:
+    z = tiles[0][0]
+    sql = grid_sql(SPEC, "TRUE") if is_grid(SPEC, z) else features_sql(SPEC, False, "TRUE")
+    return sql, [tuple(statement_params(SPEC, Tile(*t), None)) for t in tiles]
+
+
 async def workloads(url: str) -> list[Workload]:
     conn = await asyncpg.connect(url)
     try:
@@ -121,13 +136,13 @@ async def workloads(url: str) -> list[Workload]:
     tipg_tile = "/collections/public.enterprise/tiles/WebMercatorQuad/{}/{}/{}?properties=" + ",".join(TILE_COLUMNS)
     result = [
         Workload("grid tiles z10 (city)", [f"/tiles/enterprises/{z}/{x}/{y}.mvt" for z, x, y in city_z10], None,
-                 (FLOOR_GRID, [(z, x, y, 2 * 20037508.342789244 / 2**z / 64) for z, x, y in city_z10])),
+                 (FLOOR_GRID, [(*t, Tile(*t).span_m / GRID_CELLS) for t in city_z10]), our_statement(city_z10)),
     ]  # fmt: skip
     for z in (12, 14):
         tiles = block(lon, lat, z)
         result.append(Workload(
             f"tiles z{z}", [f"/tiles/enterprises/{z}/{x}/{y}.mvt" for z, x, y in tiles],
-            [tipg_tile.format(*t) for t in tiles], (FLOOR_TILE, tiles),
+            [tipg_tile.format(*t) for t in tiles], (FLOOR_TILE, tiles), our_statement(tiles),
         ))  # fmt: skip
     boxes = [tile_bbox(*t) for t in block(lon, lat, 14)]
     for name, tier in (("items bbox", None), (f"items bbox + tier={TIER_FILTER}", TIER_FILTER)):
@@ -143,10 +158,9 @@ async def workloads(url: str) -> list[Workload]:
     return result
 
 
-async def measure_floor(url: str, work: Workload, requests: int) -> dict[int, Stats]:
-    sql, params = work.floor
-    # Custom plans every time: the tile envelope is folded into a constant, the best plan the SQL can get.
-    size, settings = max(CONCURRENCY), {"plan_cache_mode": "force_custom_plan"}
+async def measure_sql(url: str, statement: tuple[str, list[tuple]], requests: int, settings: dict) -> dict:
+    sql, params = statement
+    size = max(CONCURRENCY)
     pool = await asyncpg.create_pool(url, min_size=size, max_size=size, server_settings=settings)
     try:
 
@@ -196,7 +210,11 @@ def main() -> None:
     results: dict[tuple[str, str], dict[int, Stats]] = {}
     memory: dict[str, tuple[float, float]] = {}
     for w in work:
-        results[w.name, "SQL floor"] = asyncio.run(measure_floor(url, w, args.requests))
+        # The floor gets a custom plan every time: the tile envelope folded into a constant, its best plan.
+        floor_settings = {"plan_cache_mode": "force_custom_plan"}
+        results[w.name, "SQL floor"] = asyncio.run(measure_sql(url, w.floor, args.requests, floor_settings))
+        if w.our_sql:
+            results[w.name, "TwoMaps SQL alone"] = asyncio.run(measure_sql(url, w.our_sql, args.requests, {}))
     our_env = {"TWOMAPS_DB_NAME": "twomaps_bench", "TWOMAPS_ENV": "development"}
     with serve("benchmarks.tiles:app_rendering_every_tile", our_env, factory=True) as server:
         for w in work:

@@ -3,8 +3,8 @@
 Caching: every tile carries a weak ETag over (layer, z/x/y, compiled filters, the user's towns, table version) and
 `Cache-Control: private, no-cache`, so browsers keep tiles but revalidate each time (shared caches keep nothing: a
 tile depends on who asks); a revalidation whose ETag is current costs one index lookup and is a 304 without
-rendering. An empty tile is 204; outside the layer's zoom range or
-the tile matrix, 404.
+rendering. An empty tile is 204; a tile outside the layer's zoom range or the tile matrix is 404, a coordinate
+that is not an integer 400.
 """
 
 from __future__ import annotations

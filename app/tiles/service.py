@@ -157,6 +157,7 @@ async def fetch_tile(
     else:
         sql = features_sql(spec, is_simplified(spec, tile.z), where.sql)
     row = await pool.fetchrow(sql, *statement_params(spec, tile, held_version), *where.values)
+    assert row is not None, "the statement always returns one row"
     return row["version"], row["tile"]
 
 

@@ -19,6 +19,7 @@ async def fetch_bounds(pool: ScopedPool, tile_cache: VersionedCache, spec: Layer
     cached = tile_cache.get(key)
     sql = template("bounds.sql").format(table=quote_ident(spec.table), geom=quote_ident(spec.geometry_column))
     row = await pool.fetchrow(sql, spec.table, cached[0] if cached else None)
+    assert row is not None, "the statement always returns one row"
     if row["bounds"] is None and cached and cached[0] == row["version"]:
         return cached[1]
     bounds = list(row["bounds"] or WORLD_BOUNDS)

@@ -65,3 +65,21 @@ def test_embedded_url_points_at_our_own_port(settings) -> None:
     result = run("db", "url", TWOMAPS_DB_PORT=str(settings.db_port))
     assert result.returncode == 0
     assert f":{settings.db_port}/twomaps" in result.stdout
+
+
+def test_a_cluster_home_the_cluster_user_cannot_reach_moves_to_var_lib(tmp_path: Path) -> None:
+    """As root the cluster runs unprivileged: a project under a mode-700 directory gets a fixed home elsewhere."""
+    from app.db.cluster import cluster_home
+
+    reachable = tmp_path / "open" / ".data"
+    reachable.parent.mkdir()
+    locked = tmp_path / "locked" / "project" / ".data"
+    locked.parent.mkdir(parents=True)
+    (tmp_path / "locked").chmod(0o700)
+    os.chmod(tmp_path, 0o755)
+    assert cluster_home(reachable) == reachable
+    if os.geteuid() == 0:
+        home = cluster_home(locked)
+        assert home.parent == Path("/var/lib/twomaps") and home == cluster_home(locked)
+    else:
+        assert cluster_home(locked) == locked

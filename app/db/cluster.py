@@ -7,12 +7,14 @@ touched. Every failure raises `ClusterError` with a one-line reason, and a faile
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import re
 import secrets
 import shutil
 import socket
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +105,7 @@ class Cluster:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.base = settings.data_dir.resolve()
+        self.base = cluster_home(settings.data_dir.resolve())
         self.pgdata = self.base / "pg"
         self.rundir = self.base / "run"
         self.logfile = self.base / "pg.log"
@@ -257,6 +259,19 @@ class Cluster:
             return False
         self._run([str(_server_bindir() / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.pgdata)])
         return True
+
+
+def cluster_home(data_dir: Path) -> Path:
+    """`.data/`, unless we run as root and an unprivileged user cannot pass through one of its parents (a project
+    under /root, mode 700): then a fixed place per project under /var/lib/twomaps, so the same project always finds
+    the same cluster."""
+    if os.geteuid() != 0:
+        return data_dir
+    parents = [p for p in data_dir.parents if p.exists()]
+    if all(p.stat().st_mode & stat.S_IXOTH for p in parents):
+        return data_dir
+    digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:12]
+    return Path("/var/lib/twomaps") / digest
 
 
 def _port_taken(port: int) -> bool:

@@ -67,19 +67,26 @@ def test_embedded_url_points_at_our_own_port(settings) -> None:
     assert f":{settings.db_port}/twomaps" in result.stdout
 
 
-def test_a_cluster_home_the_cluster_user_cannot_reach_moves_to_var_lib(tmp_path: Path) -> None:
+def test_a_cluster_home_the_cluster_user_cannot_reach_moves_to_var_lib() -> None:
     """As root the cluster runs unprivileged: a project under a mode-700 directory gets a fixed home elsewhere."""
+    import shutil
+    import tempfile
+
     from app.db.cluster import cluster_home
 
-    reachable = tmp_path / "open" / ".data"
-    reachable.parent.mkdir()
-    locked = tmp_path / "locked" / "project" / ".data"
-    locked.parent.mkdir(parents=True)
-    (tmp_path / "locked").chmod(0o700)
-    os.chmod(tmp_path, 0o755)
-    assert cluster_home(reachable) == reachable
-    if os.geteuid() == 0:
-        home = cluster_home(locked)
-        assert home.parent == Path("/var/lib/twomaps") and home == cluster_home(locked)
-    else:
-        assert cluster_home(locked) == locked
+    base = Path(tempfile.mkdtemp(dir="/tmp"))  # pytest's own tmp_path sits under a mode-700 directory
+    try:
+        base.chmod(0o755)
+        reachable = base / "open" / ".data"
+        reachable.parent.mkdir()
+        locked = base / "locked" / "project" / ".data"
+        locked.parent.mkdir(parents=True)
+        (base / "locked").chmod(0o700)
+        assert cluster_home(reachable) == reachable
+        if os.geteuid() == 0:
+            home = cluster_home(locked)
+            assert home.parent == Path("/var/lib/twomaps") and home == cluster_home(locked)
+        else:
+            assert cluster_home(locked) == locked
+    finally:
+        shutil.rmtree(base)

@@ -16,12 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.exports.printing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from benchmarks.common import BENCH_DB, bench_database, serve  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 
 
 def render_ms(browser, base_url: str) -> float:
@@ -44,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_database(args.size, args.seed)
     with serve("app.main:create_app", {"TWOMAPS_DB_NAME": BENCH_DB}, factory=True) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         render_ms(browser, server.base_url)  # warm-up: server caches, planner statistics
         runs = [render_ms(browser, server.base_url) for _ in range(args.runs)]
         browser.close()

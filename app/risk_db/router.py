@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.auth.roles import WRITERS
-from app.auth.scope import city_wide
 from app.deps import PoolDep, require_role
 from app.errors import NotFound, Unprocessable
 from app.risk import (
@@ -23,17 +22,10 @@ from app.risk import (
     tier_enterprise,
     tier_geohazard,
 )
-from app.risk_db.service import retier_enterprises, retier_towns, tier_history
+from app.risk_db.service import TIER_TARGETS, retier_enterprises, retier_towns, tier_history
 from layers.vocab import HAZARD_TAGS
 
 router = APIRouter(prefix="/api", tags=["risk"])
-ENTITY_TABLES = {
-    "enterprise": ("enterprise", "id"),
-    "geohazard": ("geohazard", "id"),
-    "flood_spot": ("flood_spot", "id"),
-    "forest_zone": ("forest_zone", "id"),
-    "town": ("admin_area", "code"),
-}
 
 
 class Strict(BaseModel):
@@ -146,12 +138,13 @@ async def what_if_rainfall(body: RainfallIn) -> dict:
 
 @router.get("/tiers/{entity_type}/{entity_id}", operation_id="getTier", summary="Tier, reasons and tier history")
 async def get_tier(
-    entity_type: Annotated[Literal[tuple(ENTITY_TABLES)], Path()],  # type: ignore[valid-type]
+    entity_type: Annotated[Literal[tuple(TIER_TARGETS)], Path()],  # type: ignore[valid-type]
     entity_id: Annotated[str, Path(max_length=20, pattern=r"^\d+$")],
     pool: PoolDep,
 ) -> dict:
-    table, key = ENTITY_TABLES[entity_type]
-    lookup = entity_id if key == "code" else int(entity_id)
+    target = TIER_TARGETS[entity_type]
+    table, key = target.table, target.id_column
+    lookup = entity_id if target.id_type == "text" else int(entity_id)
     async with pool.acquire() as conn:
         row = await conn.fetchrow(f"SELECT tier, tier_reasons, tier_updated_at FROM {table} WHERE {key} = $1", lookup)
         if row is None:
@@ -168,10 +161,9 @@ async def get_tier(
 
 
 async def _retier_one(conn, enterprise_id: int, cause: str) -> dict:
-    """Re-tier the enterprise; its town's index moves only when the enterprise's tier did."""
+    """Re-tier the enterprise; the towns' index moves only when the enterprise's tier did."""
     if await retier_enterprises(conn, [enterprise_id], cause=cause):
-        async with city_wide(conn):
-            await retier_towns(conn, cause=cause)
+        await retier_towns(conn, cause=cause)
     row = await conn.fetchrow("SELECT tier, tier_reasons FROM enterprise WHERE id = $1", enterprise_id)
     return {"id": enterprise_id, "tier": row["tier"], "reasons": row["tier_reasons"]}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncpg
 import orjson
 
+from app.auth.scope import city_wide
 from app.db.pool import init_connection
 from app.risk import (
     ChemicalRef,
@@ -63,6 +64,7 @@ GEOHAZARD = TierTarget("geohazard", "geohazard", extra=(("grade", "text"),))
 FLOOD_SPOT = TierTarget("flood_spot", "flood_spot", extra=(("base_tier", "text"),))
 FOREST_ZONE = TierTarget("forest_zone", "forest_zone", extra=(("fire_level", "smallint"),))
 TOWN = TierTarget("town", "admin_area", id_column="code", id_type="text", extra=(("risk_index", "double precision"),))
+TIER_TARGETS = {t.entity_type: t for t in (ENTERPRISE, GEOHAZARD, FLOOD_SPOT, FOREST_ZONE, TOWN)}
 
 
 async def write_tiers(conn: asyncpg.Connection, target: TierTarget, rows: list[tuple], cause: str) -> Counter:
@@ -226,7 +228,13 @@ async def retier_forest_zones(conn: asyncpg.Connection, *, cause: str) -> Counte
 
 
 async def retier_towns(conn: asyncpg.Connection, *, cause: str) -> Counter:
-    """The composite index is relative across towns, so all towns are assessed together, after their contents."""
+    """The composite index is relative across towns, so all towns are assessed together, after their contents —
+    city-wide even on a town-scoped user's connection (inside the caller's transaction)."""
+    async with city_wide(conn):
+        return await _retier_towns(conn, cause=cause)
+
+
+async def _retier_towns(conn: asyncpg.Connection, *, cause: str) -> Counter:
     facts = [
         TownFacts(
             code=r["code"],

@@ -17,19 +17,10 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
+from app.exports.printing import CHROMIUM, CHROMIUM_ARGS
 from app.settings import PROJECT_ROOT, Settings
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LOCAL_HOSTS = {"127.0.0.1"}
 # Inserted for the escaping test and removed after it: other tests count the demo's enterprises.
 XSS_NAME = "<img src=x onerror=alert(1)>测试化工有限公司"

@@ -23,9 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.postgis_version = check_postgis(settings.dsn)
-        app.state.pool = await create_pool(
-            settings.dsn, min_size=settings.pool_min, max_size=settings.pool_max
-        )
+        app.state.pool = await create_pool(settings.dsn, min_size=settings.pool_min, max_size=settings.pool_max)
         try:
             async with app.state.pool.acquire() as conn:
                 await check_registry(conn, app.state.layers)

@@ -19,19 +19,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TWOMAPS_", env_file=".env", extra="ignore")
 
     env: Literal["development", "test", "production"] = "development"
-    database_url: str | None = Field(
-        default=None, description="External PostgreSQL+PostGIS; unset = embedded"
-    )
-    data_dir: Path = Field(
-        default=PROJECT_ROOT / ".data", description="Embedded cluster and uploads live here"
-    )
-    db_port: int = Field(
-        default=54329, ge=1024, le=65535, description="Port of the embedded cluster (127.0.0.1)"
-    )
+    database_url: str | None = Field(default=None, description="External PostgreSQL+PostGIS; unset = embedded")
+    data_dir: Path = Field(default=PROJECT_ROOT / ".data", description="Embedded cluster and uploads live here")
+    db_port: int = Field(default=54329, ge=1024, le=65535, description="Port of the embedded cluster (127.0.0.1)")
     db_name: str = Field(default="twomaps", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
-    db_os_user: str = Field(
-        default="twomaps", description="Unprivileged OS user that runs the embedded cluster"
-    )
+    db_os_user: str = Field(default="twomaps", description="Unprivileged OS user that runs the embedded cluster")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     demo_size: int = Field(default=20_000, ge=100, le=1_000_000, description="Enterprises in the demo")
@@ -40,13 +32,9 @@ class Settings(BaseSettings):
     pool_max: int = Field(default=10, ge=1)
     max_items_limit: int = Field(default=10_000, ge=1)
     max_upload_mb: int = Field(default=200, ge=1)
-    basemap_url: str | None = Field(
-        default=None, description="Optional XYZ basemap template, e.g. an intranet server"
-    )
+    basemap_url: str | None = Field(default=None, description="Optional XYZ basemap template, e.g. an intranet server")
     basemap_attribution: str = ""
-    secret_key: str = Field(
-        default="dev-secret", description="Signs session cookies; must be set in production"
-    )
+    secret_key: str = Field(default="dev-secret", description="Signs session cookies; must be set in production")
 
     @model_validator(mode="after")
     def _invariants(self) -> Settings:

@@ -77,9 +77,7 @@ def test_a_layer_naming_a_missing_column_stops_start_up(empty_db: str, tmp_path:
     broken = load_registry(
         write(
             tmp_path,
-            GOOD.replace("name: name,", "name: nickname,").replace(
-                "style:", "title_property: nickname\nstyle:"
-            ),
+            GOOD.replace("name: name,", "name: nickname,").replace("style:", "title_property: nickname\nstyle:"),
         )
     )
 

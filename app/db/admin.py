@@ -28,9 +28,7 @@ def ensure_database(settings: Settings, name: str) -> str:
     with _connect(settings.dsn_for("postgres")) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name))
-            )
+            conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
     with _connect(url) as conn:
         try:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
@@ -50,9 +48,7 @@ def postgis_version(dsn: str) -> str:
         try:
             row = conn.execute("SELECT postgis_lib_version()").fetchone()
         except psycopg.errors.UndefinedFunction:
-            raise DatabaseError(
-                "PostGIS is not installed in this database (CREATE EXTENSION postgis)"
-            ) from None
+            raise DatabaseError("PostGIS is not installed in this database (CREATE EXTENSION postgis)") from None
     return row[0] if row else ""
 
 

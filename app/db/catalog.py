@@ -45,18 +45,14 @@ async def check_registry(conn: asyncpg.Connection, layers: dict[str, LayerSpec])
         if geom is None or geom["srid"] is None:
             problems.append(f"layer {spec.id}: {spec.table}.{spec.geometry_column} is not a geometry column")
         elif geom["srid"] != 4326:
-            problems.append(
-                f"layer {spec.id}: {spec.table}.{spec.geometry_column} has SRID {geom['srid']}, not 4326"
-            )
+            problems.append(f"layer {spec.id}: {spec.table}.{spec.geometry_column} has SRID {geom['srid']}, not 4326")
         if (spec.table, spec.geometry_column) not in gist:
             problems.append(f"layer {spec.id}: {spec.table}.{spec.geometry_column} has no GiST index")
         wanted = [spec.id_column, *(p.name for p in spec.properties)]
         if spec.demo_column:
             wanted.append(spec.demo_column)
         problems += [
-            f"layer {spec.id}: column {spec.table}.{name} does not exist"
-            for name in wanted
-            if name not in table
+            f"layer {spec.id}: column {spec.table}.{name} does not exist" for name in wanted if name not in table
         ]
     if problems:
         raise CatalogMismatch("; ".join(problems))

@@ -83,19 +83,13 @@ def ensure_postgis(major: str) -> None:
         return
     package = f"postgresql-{major}-postgis-3"
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise ClusterError(
-            f"PostGIS is missing for PostgreSQL {major}: install it with `apt-get install {package}`"
-        )
+        raise ClusterError(f"PostGIS is missing for PostgreSQL {major}: install it with `apt-get install {package}`")
     print(f"twomaps: installing {package} …", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    result = subprocess.run(
-        ["apt-get", "install", "-y", "-q", package], env=env, capture_output=True, text=True
-    )
+    result = subprocess.run(["apt-get", "install", "-y", "-q", package], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
-        result = subprocess.run(
-            ["apt-get", "install", "-y", "-q", package], env=env, capture_output=True, text=True
-        )
+        result = subprocess.run(["apt-get", "install", "-y", "-q", package], env=env, capture_output=True, text=True)
     if result.returncode != 0 or not postgis_installed(major):
         raise ClusterError(f"could not install {package}: {result.stderr.strip().splitlines()[-1:]}")
 
@@ -144,9 +138,7 @@ class Cluster:
 
     def password(self) -> str:
         if not self.password_file.exists():
-            raise ClusterError(
-                f"the embedded cluster is not initialised ({self.pgdata}); run `twomaps db start`"
-            )
+            raise ClusterError(f"the embedded cluster is not initialised ({self.pgdata}); run `twomaps db start`")
         return self.password_file.read_text().strip()
 
     def url(self, database: str) -> str:
@@ -214,9 +206,7 @@ class Cluster:
         if self.status().running:
             return False
         if _port_taken(self.port):
-            raise ClusterError(
-                f"port {self.port} on 127.0.0.1 is taken by another process: set TWOMAPS_DB_PORT"
-            )
+            raise ClusterError(f"port {self.port} on 127.0.0.1 is taken by another process: set TWOMAPS_DB_PORT")
         self.init()
         bindir = _server_bindir()
         ensure_postgis(_major(bindir))
@@ -243,14 +233,8 @@ class Cluster:
             check=False,
         )
         if result.returncode != 0:
-            tail = (
-                self.logfile.read_text(errors="replace").strip().splitlines()[-1:]
-                if self.logfile.exists()
-                else []
-            )
-            raise ClusterError(
-                f"the embedded cluster did not start: {tail[0] if tail else result.stderr.strip()}"
-            )
+            tail = self.logfile.read_text(errors="replace").strip().splitlines()[-1:] if self.logfile.exists() else []
+            raise ClusterError(f"the embedded cluster did not start: {tail[0] if tail else result.stderr.strip()}")
         return True
 
     def stop(self) -> bool:

@@ -19,9 +19,7 @@ def alembic_config(url: str) -> Config:
 
 def sqlalchemy_url(url: str) -> str:
     """libpq URL → SQLAlchemy URL with the psycopg 3 driver."""
-    return (
-        url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-    )
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
 
 
 def upgrade(url: str, revision: str = "head") -> None:

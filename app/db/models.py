@@ -183,9 +183,7 @@ class HiddenDanger(Base):
         Index("ix_hidden_danger_open", "enterprise_id", postgresql_where="status <> 'verified'"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprise.id", ondelete="CASCADE"), nullable=False
-    )
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), nullable=False)
     level: Mapped[str] = mapped_column(String(8), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False, server_default="reported")
@@ -431,9 +429,7 @@ class TierHistory(Base):
     new_tier: Mapped[str] = mapped_column(String(6), nullable=False)
     reasons: Mapped[list] = mapped_column(JSONB, nullable=False)
     cause: Mapped[str | None] = mapped_column(Text)
-    changed_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 class DatasetInfo(Base):
@@ -442,9 +438,7 @@ class DatasetInfo(Base):
     __tablename__ = "dataset_info"
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     value: Mapped[dict] = mapped_column(JSONB, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 class LayerChange(Base):
@@ -471,9 +465,7 @@ class RainIngest(Base):
     rejected: Mapped[int] = mapped_column(Integer, nullable=False)
     first_observed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_observed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 class CalloutAck(Base):

@@ -101,9 +101,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tier_history")),
     )
-    op.create_index(
-        "ix_tier_history_entity", "tier_history", ["entity_type", "entity_id", "changed_at"], unique=False
-    )
+    op.create_index("ix_tier_history_entity", "tier_history", ["entity_type", "entity_id", "changed_at"], unique=False)
     op.create_geospatial_table(
         "depot",
         sa.Column("id", sa.BigInteger(), nullable=False),
@@ -129,9 +127,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("level IN ('city', 'town', 'village')", name=op.f("ck_depot_level_valid")),
         sa.CheckConstraint("floor_area_m2 > 0", name=op.f("ck_depot_area_positive")),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_depot_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_depot_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_depot")),
     )
     op.create_geospatial_index(
@@ -173,23 +169,17 @@ def upgrade() -> None:
         sa.Column("tier", sa.String(length=6), nullable=True),
         sa.Column("tier_reasons", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("tier_updated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'", name=op.f("ck_enterprise_credit_code_format")
-        ),
+        sa.CheckConstraint("credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'", name=op.f("ck_enterprise_credit_code_format")),
         sa.CheckConstraint(
             "hazard_tags <@ ARRAY['hazchem_production', 'hazchem_storage', 'hazchem_use', 'hazchem_trade', 'dust_explosion', 'ammonia_refrigeration', 'confined_space', 'lithium_battery', 'metal_smelting', 'fireworks', 'non_coal_mine', 'industry_other']::text[]",
             name=op.f("ck_enterprise_hazard_tags_valid"),
         ),
-        sa.CheckConstraint(
-            "tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_enterprise_tier_valid")
-        ),
+        sa.CheckConstraint("tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_enterprise_tier_valid")),
         sa.CheckConstraint("assessment_score BETWEEN 0 AND 120", name=op.f("ck_enterprise_score_range")),
         sa.CheckConstraint("employees >= 0", name=op.f("ck_enterprise_employees_nonnegative")),
         sa.CheckConstraint("exposed_people >= 0", name=op.f("ck_enterprise_exposed_nonnegative")),
         sa.CheckConstraint("major_hazard_grade BETWEEN 1 AND 4", name=op.f("ck_enterprise_grade_range")),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_enterprise_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_enterprise_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise")),
         sa.UniqueConstraint("credit_code", name=op.f("uq_enterprise_credit_code")),
         sa.UniqueConstraint("external_id", name=op.f("uq_enterprise_external_id")),
@@ -202,9 +192,7 @@ def upgrade() -> None:
         postgresql_using="gist",
         postgresql_ops={},
     )
-    op.create_index(
-        "ix_enterprise_hazard_tags", "enterprise", ["hazard_tags"], unique=False, postgresql_using="gin"
-    )
+    op.create_index("ix_enterprise_hazard_tags", "enterprise", ["hazard_tags"], unique=False, postgresql_using="gin")
     op.create_index("ix_enterprise_town_tier", "enterprise", ["town_code", "tier"], unique=False)
     op.create_geospatial_table(
         "flood_spot",
@@ -246,18 +234,14 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "base_tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_flood_spot_base_tier_valid")
         ),
-        sa.CheckConstraint(
-            "tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_flood_spot_tier_valid")
-        ),
+        sa.CheckConstraint("tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_flood_spot_tier_valid")),
         sa.CheckConstraint(
             "warning_level IN ('none', 'blue', 'yellow', 'orange', 'red')",
             name=op.f("ck_flood_spot_warning_level_valid"),
         ),
         sa.CheckConstraint("max_depth_m >= 0 AND max_depth_m <= 10", name=op.f("ck_flood_spot_depth_range")),
         sa.CheckConstraint("residents_nearby >= 0", name=op.f("ck_flood_spot_residents_nonnegative")),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_flood_spot_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_flood_spot_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_flood_spot")),
         sa.UniqueConstraint("external_id", name=op.f("uq_flood_spot_external_id")),
     )
@@ -300,14 +284,10 @@ def upgrade() -> None:
             "forest_type IN ('broadleaf', 'conifer', 'mixed', 'eucalyptus', 'bamboo')",
             name=op.f("ck_forest_zone_forest_type_valid"),
         ),
-        sa.CheckConstraint(
-            "tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_forest_zone_tier_valid")
-        ),
+        sa.CheckConstraint("tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_forest_zone_tier_valid")),
         sa.CheckConstraint("area_ha > 0", name=op.f("ck_forest_zone_area_positive")),
         sa.CheckConstraint("fire_level BETWEEN 1 AND 5", name=op.f("ck_forest_zone_fire_level_range")),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_forest_zone_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_forest_zone_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_forest_zone")),
     )
     op.create_geospatial_index(
@@ -355,9 +335,7 @@ def upgrade() -> None:
             "kind IN ('landslide', 'collapse', 'debris_flow', 'subsidence', 'unstable_slope')",
             name=op.f("ck_geohazard_kind_valid"),
         ),
-        sa.CheckConstraint(
-            "tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_geohazard_tier_valid")
-        ),
+        sa.CheckConstraint("tier IN ('red', 'orange', 'yellow', 'blue')", name=op.f("ck_geohazard_tier_valid")),
         sa.CheckConstraint(
             "warning_level IN ('none', 'blue', 'yellow', 'orange', 'red')",
             name=op.f("ck_geohazard_warning_level_valid"),
@@ -365,9 +343,7 @@ def upgrade() -> None:
         sa.CheckConstraint("potential_loss_wan >= 0", name=op.f("ck_geohazard_loss_nonnegative")),
         sa.CheckConstraint("threatened_households >= 0", name=op.f("ck_geohazard_households_nonnegative")),
         sa.CheckConstraint("threatened_people >= 0", name=op.f("ck_geohazard_people_nonnegative")),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_geohazard_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_geohazard_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_geohazard")),
         sa.UniqueConstraint("external_id", name=op.f("uq_geohazard_external_id")),
     )
@@ -450,9 +426,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_rain_gauge_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_rain_gauge_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rain_gauge")),
         sa.UniqueConstraint("code", name=op.f("uq_rain_gauge_code")),
     )
@@ -494,9 +468,7 @@ def upgrade() -> None:
             name=op.f("ck_rescue_team_team_type_valid"),
         ),
         sa.CheckConstraint("members > 0", name=op.f("ck_rescue_team_members_positive")),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_rescue_team_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_rescue_team_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rescue_team")),
     )
     op.create_geospatial_index(
@@ -548,9 +520,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "occupancy >= 0 AND occupancy <= capacity", name=op.f("ck_shelter_occupancy_within_capacity")
         ),
-        sa.ForeignKeyConstraint(
-            ["town_code"], ["admin_area.code"], name=op.f("fk_shelter_town_code_admin_area")
-        ),
+        sa.ForeignKeyConstraint(["town_code"], ["admin_area.code"], name=op.f("fk_shelter_town_code_admin_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shelter")),
         sa.UniqueConstraint("external_id", name=op.f("uq_shelter_external_id")),
     )
@@ -628,9 +598,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_unit")),
     )
-    op.create_index(
-        op.f("ix_enterprise_unit_enterprise_id"), "enterprise_unit", ["enterprise_id"], unique=False
-    )
+    op.create_index(op.f("ix_enterprise_unit_enterprise_id"), "enterprise_unit", ["enterprise_id"], unique=False)
     op.create_table(
         "hidden_danger",
         sa.Column("id", sa.BigInteger(), nullable=False),
@@ -695,9 +663,7 @@ def upgrade() -> None:
         sa.Column("cas", sa.String(length=12), nullable=True),
         sa.Column("hazard_category", sa.String(length=6), nullable=True),
         sa.Column("quantity_t", sa.Float(), nullable=False),
-        sa.CheckConstraint(
-            "quantity_t >= 0 AND quantity_t < 1e7", name=op.f("ck_chemical_inventory_quantity_range")
-        ),
+        sa.CheckConstraint("quantity_t >= 0 AND quantity_t < 1e7", name=op.f("ck_chemical_inventory_quantity_range")),
         sa.ForeignKeyConstraint(
             ["unit_id"],
             ["enterprise_unit.id"],
@@ -716,9 +682,7 @@ def downgrade() -> None:
     op.drop_table("chemical_inventory")
     op.drop_index(op.f("ix_rain_observation_event"), table_name="rain_observation")
     op.drop_table("rain_observation")
-    op.drop_index(
-        "ix_hidden_danger_open", table_name="hidden_danger", postgresql_where="status <> 'verified'"
-    )
+    op.drop_index("ix_hidden_danger_open", table_name="hidden_danger", postgresql_where="status <> 'verified'")
     op.drop_table("hidden_danger")
     op.drop_index(op.f("ix_enterprise_unit_enterprise_id"), table_name="enterprise_unit")
     op.drop_table("enterprise_unit")
@@ -729,9 +693,7 @@ def downgrade() -> None:
     )
     op.drop_geospatial_table("vulnerable_site")
     op.drop_index(op.f("ix_shelter_town_code"), table_name="shelter")
-    op.drop_geospatial_index(
-        "idx_shelter_geom", table_name="shelter", postgresql_using="gist", column_name="geom"
-    )
+    op.drop_geospatial_index("idx_shelter_geom", table_name="shelter", postgresql_using="gist", column_name="geom")
     op.drop_geospatial_table("shelter")
     op.drop_index(op.f("ix_rescue_team_town_code"), table_name="rescue_team")
     op.drop_geospatial_index(
@@ -755,9 +717,7 @@ def downgrade() -> None:
     )
     op.drop_geospatial_table("population_cell")
     op.drop_index(op.f("ix_geohazard_town_code"), table_name="geohazard")
-    op.drop_geospatial_index(
-        "idx_geohazard_geom", table_name="geohazard", postgresql_using="gist", column_name="geom"
-    )
+    op.drop_geospatial_index("idx_geohazard_geom", table_name="geohazard", postgresql_using="gist", column_name="geom")
     op.drop_geospatial_table("geohazard")
     op.drop_index(op.f("ix_forest_zone_town_code"), table_name="forest_zone")
     op.drop_geospatial_index(
@@ -776,9 +736,7 @@ def downgrade() -> None:
     )
     op.drop_geospatial_table("enterprise")
     op.drop_index(op.f("ix_depot_town_code"), table_name="depot")
-    op.drop_geospatial_index(
-        "idx_depot_geom", table_name="depot", postgresql_using="gist", column_name="geom"
-    )
+    op.drop_geospatial_index("idx_depot_geom", table_name="depot", postgresql_using="gist", column_name="geom")
     op.drop_geospatial_table("depot")
     op.drop_index("ix_tier_history_entity", table_name="tier_history")
     op.drop_table("tier_history")

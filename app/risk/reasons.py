@@ -60,8 +60,13 @@ def fmt(number: float) -> str:
     return f"{number:.10g}"
 
 
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: object) -> object:
     """JSON-ready copy: enums to their values, dates to ISO strings, dataclasses and mappings to dicts."""
+    if type(value) in SCALARS:  # most values: skip the slower checks (tiering a city calls this millions of times)
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):

@@ -1,17 +1,21 @@
--- Apply computed tiers from the staging table (reasons staged as JSON text: COPY is binary): only rows whose tier or reasons changed are written, and every
--- tier change leaves a history row (old → new, why, cause) in the same statement.
+-- Apply computed tiers from a source query (rows of id, tier, reasons_json, the extra columns, old_tier): only rows whose
+-- tier, reasons or extra columns changed are written, and every tier change leaves a history row (old → new, why,
+-- cause) in the same statement. Returns how many moved into each tier.
 WITH changed AS (
     UPDATE {table} t
     SET tier = s.tier,
         tier_reasons = s.reasons_json,
         tier_updated_at = CASE WHEN t.tier IS DISTINCT FROM s.tier THEN now() ELSE t.tier_updated_at END
         {extra_set}
-    FROM (SELECT s.*, s.reasons::jsonb AS reasons_json, o.tier AS old_tier FROM {staging} s JOIN {table} o ON o.{id} = s.id) s
+    FROM ({source}) s
     WHERE t.{id} = s.id AND (t.tier IS DISTINCT FROM s.tier OR t.tier_reasons IS DISTINCT FROM s.reasons_json {extra_diff})
     RETURNING t.{id} AS id, s.old_tier, s.tier, s.reasons_json AS reasons
 )
-INSERT INTO tier_history (entity_type, entity_id, old_tier, new_tier, reasons, cause)
-SELECT $1, {history_id}, old_tier, tier, reasons, $2
-FROM changed
-WHERE old_tier IS DISTINCT FROM tier
-RETURNING new_tier
+, history AS (
+    INSERT INTO tier_history (entity_type, entity_id, old_tier, new_tier, reasons, cause)
+    SELECT $1, {history_id}, old_tier, tier, reasons, $2
+    FROM changed
+    WHERE old_tier IS DISTINCT FROM tier
+    RETURNING new_tier
+)
+SELECT new_tier, count(*)::integer AS moved FROM history GROUP BY new_tier

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from app.tiles.service import GRID_ZOOMS_KEPT
 from layers.spec import LayerSpec
 
 CATALOG_SQL = """
@@ -24,6 +25,13 @@ JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey)
 WHERE am.amname = 'gist' AND t.relname = ANY($1::text[])
 """
 
+# Tables whose low-zoom grid is kept in tile_grid (migration 0007): its maintaining triggers are in place.
+GRID_TABLES_SQL = """
+SELECT c.relname AS table_name
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE t.tgname = 'tile_grid_insert' AND c.relname = ANY($1::text[])
+"""
+
 
 class CatalogMismatch(RuntimeError):
     """The registry names something the database does not have."""
@@ -35,6 +43,7 @@ async def check_registry(conn: asyncpg.Connection, layers: dict[str, LayerSpec])
     for row in await conn.fetch(CATALOG_SQL, tables):
         columns.setdefault(row["table_name"], {})[row["column_name"]] = row
     gist = {(r["table_name"], r["column_name"]) for r in await conn.fetch(GIST_SQL, tables)}
+    grid_tables = {r["table_name"] for r in await conn.fetch(GRID_TABLES_SQL, tables)}
     problems: list[str] = []
     for spec in layers.values():
         table = columns.get(spec.table)
@@ -48,6 +57,11 @@ async def check_registry(conn: asyncpg.Connection, layers: dict[str, LayerSpec])
             problems.append(f"layer {spec.id}: {spec.table}.{spec.geometry_column} has SRID {geom['srid']}, not 4326")
         if (spec.table, spec.geometry_column) not in gist:
             problems.append(f"layer {spec.id}: {spec.table}.{spec.geometry_column} has no GiST index")
+        if spec.tiles.aggregate_below is not None:
+            if spec.table not in grid_tables:
+                problems.append(f"layer {spec.id}: aggregates at low zoom but {spec.table} is not kept in tile_grid")
+            if spec.tiles.aggregate_below - 1 > GRID_ZOOMS_KEPT:
+                problems.append(f"layer {spec.id}: tile_grid keeps grids up to zoom {GRID_ZOOMS_KEPT} only")
         wanted = [spec.id_column, *(p.name for p in spec.properties)]
         if spec.demo_column:
             wanted.append(spec.demo_column)

@@ -28,6 +28,9 @@ MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
 WORLD_SPAN_M = 2 * 20037508.342789244  # width of the WebMercatorQuad z0 tile
 GRID_CELLS = 64  # aggregated tiles: 64 × 64 cells per tile
+# tile_grid (migration 0007) keeps the cells of quadtree level 17: the grid of zoom 11 tiles (64 = 2^6 cells a side).
+GRID_LEVEL = 17
+GRID_ZOOMS_KEPT = GRID_LEVEL - 6  # grid tiles up to this zoom can be summed from tile_grid
 SIMPLIFY_BELOW_ZOOM = 14  # below it, `simplify: true` layers drop detail finer than a pixel of a 512 px tile
 COORDINATE = re.compile(r"^-?\d{1,10}$")
 OUR_ETAG = re.compile(r'W/"(\d+)-[0-9a-f]{16}"')
@@ -78,6 +81,12 @@ def is_grid(spec: LayerSpec, z: int) -> bool:
     return spec.tiles.aggregate_below is not None and z < spec.tiles.aggregate_below
 
 
+def uses_tile_grid(spec: LayerSpec, tile: Tile, where: TileFilter) -> bool:
+    """An unfiltered grid tile of a layer kept in tile_grid (every `aggregate_below` layer, checked at start-up)
+    is summed from its cells; a filtered one groups the layer's own points."""
+    return is_grid(spec, tile.z) and tile.z <= GRID_ZOOMS_KEPT and not where.values and where.sql == "TRUE"
+
+
 def is_simplified(spec: LayerSpec, z: int) -> bool:
     return spec.tiles.simplify and z < SIMPLIFY_BELOW_ZOOM
 
@@ -93,6 +102,17 @@ def statement_params(spec: LayerSpec, tile: Tile, held_version: int | None) -> l
         return [*head, grid_layer_name(spec), tile.span_m / GRID_CELLS]
     tolerance = [tile.span_m / 512] if is_simplified(spec, tile.z) else []
     return [*head, spec.id, spec.tiles.feature_cap, *tolerance]
+
+
+def tile_grid_params(spec: LayerSpec, tile: Tile, held_version: int | None) -> list[Any]:
+    """The values of grid_cells.sql: the tile's range of finest-level cells (rows counted from the south)."""
+    per_tile = 2 ** (GRID_LEVEL - tile.z)
+    half = 2 ** (GRID_LEVEL - 1)
+    west, south = tile.x * per_tile - half, half - (tile.y + 1) * per_tile
+    return [
+        tile.z, tile.x, tile.y, spec.table, held_version, grid_layer_name(spec), per_tile // GRID_CELLS,
+        west, west + per_tile, south, south + per_tile,
+    ]  # fmt: skip
 
 
 def first_filter_param(spec: LayerSpec, tile: Tile) -> int:
@@ -133,30 +153,45 @@ def features_sql(spec: LayerSpec, simplified: bool, where: str) -> str:
     )  # fmt: skip
 
 
+def tier_summary(spec: LayerSpec) -> str:
+    """The per-tier counts and the dominant tier of a grid cell, when the layer has tiers."""
+    if not spec.has_tier:
+        return ""
+    names = ", ".join(TIERS)
+    most_frequent = " ".join(f"WHEN {t} THEN '{t}'" for t in TIERS)  # the first, most severe, wins a tie
+    return f", {names}, CASE greatest({names}) WHEN 0 THEN NULL {most_frequent} END AS tier"
+
+
 @lru_cache(maxsize=256)
 def grid_sql(spec: LayerSpec, where: str) -> str:
     """grid.sql for a layer and filter shape; per-tier counts and the dominant tier when the layer has tiers."""
-    tier_counts = tier_summary = ""
-    if spec.has_tier:
-        names = ", ".join(TIERS)
-        tier_counts = "".join(f", count(*) FILTER (WHERE p.tier = '{t}') AS {t}" for t in TIERS)
-        most_frequent = " ".join(f"WHEN {t} THEN '{t}'" for t in TIERS)  # the first, most severe, wins a tie
-        tier_summary = f", {names}, CASE greatest({names}) WHEN 0 THEN NULL {most_frequent} END AS tier"
+    tier_counts = "".join(f", count(*) FILTER (WHERE p.tier = '{t}') AS {t}" for t in TIERS) if spec.has_tier else ""
     return template("grid.sql").format(
         table=quote_ident(spec.table), geom=quote_ident(spec.geometry_column), filters=filter_sql(where),
-        tier_counts=tier_counts, tier_summary=tier_summary,
+        tier_counts=tier_counts, tier_summary=tier_summary(spec),
     )  # fmt: skip
+
+
+@cache
+def grid_cells_sql(spec: LayerSpec) -> str:
+    """grid_cells.sql for a layer kept in tile_grid."""
+    tier_counts = "".join(f", sum(g.{t}) AS {t}" for t in TIERS) if spec.has_tier else ""
+    return template("grid_cells.sql").format(tier_counts=tier_counts, tier_summary=tier_summary(spec))
 
 
 async def fetch_tile(
     pool: ScopedPool | asyncpg.Connection, spec: LayerSpec, tile: Tile, where: TileFilter, held_version: int | None
 ) -> tuple[int, bytes | None]:
     """(current version, tile); the tile is None when `held_version` is current, so nothing was rendered."""
-    if is_grid(spec, tile.z):
-        sql = grid_sql(spec, where.sql)
+    if uses_tile_grid(spec, tile, where):
+        row = await pool.fetchrow(grid_cells_sql(spec), *tile_grid_params(spec, tile, held_version))
     else:
-        sql = features_sql(spec, is_simplified(spec, tile.z), where.sql)
-    row = await pool.fetchrow(sql, *statement_params(spec, tile, held_version), *where.values)
+        sql = (
+            grid_sql(spec, where.sql)
+            if is_grid(spec, tile.z)
+            else features_sql(spec, is_simplified(spec, tile.z), where.sql)
+        )
+        row = await pool.fetchrow(sql, *statement_params(spec, tile, held_version), *where.values)
     assert row is not None, "the statement always returns one row"
     return row["version"], row["tile"]
 

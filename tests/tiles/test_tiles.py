@@ -151,3 +151,52 @@ def test_bad_requests_are_problems_not_500(client: TestClient, path: str, status
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["field"] == field
+
+
+async def both_grids(conn: asyncpg.Connection, spec: LayerSpec, tile: Tile) -> tuple[list, list]:
+    """The tile summed from tile_grid and the same tile grouped from the layer's points, decoded and sorted."""
+    kept = await fetch_tile(conn, spec, tile, TileFilter("TRUE", ()), None)
+    # A filter that keeps every row sends the tile down the path that groups the points themselves.
+    grouped = await fetch_tile(conn, spec, tile, TileFilter("$8::int = 1", (1,)), None)
+
+    def cells(body: bytes | None) -> list:
+        """Cells off the tile's edges: a point a rounding error from the edge may be grouped by its lon/lat into
+        this tile but belong, by its cell, to the next one."""
+        features = mapbox_vector_tile.decode(body or b"").get(f"{spec.id}_grid", {"features": []})["features"]
+        inside = [f for f in features if all(0 < c < 4096 for c in f["geometry"]["coordinates"])]
+        return sorted((f["geometry"]["coordinates"], sorted(f["properties"].items())) for f in inside)
+
+    return cells(kept[1]), cells(grouped[1])
+
+
+async def test_tile_grid_stays_equal_to_grouping_the_points_through_every_kind_of_write(
+    demo_db: str, dense_point: tuple[float, float]
+) -> None:
+    """tile_grid (kept by a trigger) gives the very tile that grouping the points gives, before and after
+    inserts, moves, re-tiers and deletes in one transaction."""
+    spec = registry()["enterprises"]
+    tiles = [Tile(*tile_of(*dense_point, z)) for z in (5, 9, 11)]
+    conn = await asyncpg.connect(demo_db)
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        for tile in tiles:
+            kept, grouped = await both_grids(conn, spec, tile)
+            assert kept == grouped and kept
+        await conn.execute(
+            "INSERT INTO enterprise (name, tier, town_code, geom) SELECT '网格测试' || i, 'red', NULL, "
+            "ST_SetSRID(ST_Point($1 + i * 0.001, $2), 4326) FROM generate_series(1, 5) AS i",
+            *dense_point,
+        )
+        await conn.execute(
+            "UPDATE enterprise SET tier = CASE tier WHEN 'blue' THEN 'red' ELSE 'blue' END, "
+            "geom = ST_Translate(geom, 0.01, -0.004) WHERE id % 7 = 0"
+        )
+        await conn.execute("UPDATE enterprise SET tier = NULL WHERE id % 11 = 0")
+        await conn.execute("DELETE FROM enterprise WHERE id % 13 = 0")
+        for tile in tiles:
+            kept, grouped = await both_grids(conn, spec, tile)
+            assert kept == grouped and kept
+    finally:
+        await transaction.rollback()
+        await conn.close()

@@ -2,8 +2,9 @@
 
 Row-level security (migration 0005) does the filtering; this wrapper only tells PostgreSQL who is asking, in one
 round trip per acquire: the role `twomaps_app` (not a superuser, so the policies apply), `twomaps.town_scope`,
-`twomaps.user` (read by the audit trigger) and, for viewers, read-only transactions. asyncpg's reset on release
-(RESET ALL) clears the settings but not the role, so the role is reset here before the connection goes back.
+`twomaps.user` (read by the audit trigger) and, for viewers, read-only transactions. The pool's reset on release
+(`app.db.pool.TwoMapsConnection`: RESET ROLE, then asyncpg's ROLLBACK and RESET ALL) puts everything back in the
+same round trip that asyncpg makes anyway; a pool without it is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from app.auth.users import CurrentUser
+from app.db.pool import TwoMapsConnection
 
 APP_ROLE = "twomaps_app"
 ENTER_SCOPE = (
@@ -31,20 +33,12 @@ async def enter_scope(conn: asyncpg.Connection, user: CurrentUser) -> None:
     await conn.execute(ENTER_SCOPE, role, user.scope, user.username, "on" if user.read_only else "off")
 
 
-async def leave_scope(conn: asyncpg.Connection) -> None:
-    """Back to the pool's own role; a connection that cannot be reset is closed, never reused by someone else."""
-    try:
-        if conn.is_in_transaction():
-            await conn.execute("ROLLBACK")
-        await conn.execute("RESET ROLE")
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-        conn.terminate()
-
-
 class ScopedPool:
     """Duck-types the parts of `asyncpg.Pool` handlers use: `acquire()` and the one-shot query methods."""
 
     def __init__(self, pool: asyncpg.Pool, user: CurrentUser):
+        if not issubclass(pool._connection_class, TwoMapsConnection):
+            raise TypeError("ScopedPool needs a pool from app.db.pool.create_pool: its reset drops the user's role")
         self.pool = pool
         self.user = user
 
@@ -57,10 +51,7 @@ class ScopedPool:
     async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
         async with self.pool.acquire() as conn:
             await enter_scope(conn, self.user)
-            try:
-                yield conn
-            finally:
-                await leave_scope(conn)
+            yield conn
 
     async def fetch(self, query: str, *args: Any, **kwargs: Any) -> list[asyncpg.Record]:
         async with self.acquire() as conn:

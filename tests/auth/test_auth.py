@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from app.auth.roles import Role
 from app.auth.scope import ScopedPool
 from app.auth.users import CurrentUser
+from app.db.pool import create_pool
 from app.settings import Settings
 from tests.auth.conftest import CHANGAN, HUMEN
 
@@ -107,7 +108,7 @@ def test_a_viewer_cannot_write_and_neither_can_their_connection(
     assert response.status_code == 403 and "viewer" in response.json()["detail"]
 
     async def write_as_viewer() -> None:
-        pool = await asyncpg.create_pool(people_db, min_size=1, max_size=1)
+        pool = await create_pool(people_db, min_size=1, max_size=1)
         try:
             viewer = CurrentUser(99, "viewer", Role.viewer, ())
             async with ScopedPool(pool, viewer).acquire() as conn:
@@ -130,7 +131,7 @@ def test_an_inspector_cannot_write_outside_the_towns(people_client: TestClient, 
 
 def test_the_scoped_connection_is_reset_before_reuse(people_settings: Settings, people_db: str) -> None:
     async def check() -> tuple:
-        pool = await asyncpg.create_pool(people_db, min_size=1, max_size=1)
+        pool = await create_pool(people_db, min_size=1, max_size=1)
         try:
             inspector = CurrentUser(7, "inspector-changan", Role.inspector, (CHANGAN,))
             async with ScopedPool(pool, inspector).acquire() as conn:
@@ -247,3 +248,15 @@ def test_cli_refuses_demo_accounts_in_production(people_settings: Settings) -> N
     result = CliRunner().invoke(cli, ["users", "demo"], env=env)
     assert result.exit_code == 1
     assert "production refuses" in result.output
+
+
+def test_a_scoped_pool_refuses_a_pool_that_would_not_drop_the_role(people_db: str) -> None:
+    async def wrap_plain_pool() -> None:
+        pool = await asyncpg.create_pool(people_db, min_size=1, max_size=1)
+        try:
+            ScopedPool(pool, CurrentUser(7, "inspector-changan", Role.inspector, (CHANGAN,)))
+        finally:
+            await pool.close()
+
+    with pytest.raises(TypeError, match="reset drops the user's role"):
+        asyncio.run(wrap_plain_pool())

@@ -450,6 +450,24 @@ class LayerChange(Base):
     changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class TileGrid(Base):
+    """Level-17 cells of a dense point layer per town, with point count, Web Mercator sums and counts per tier, kept
+    by a statement-level trigger (migration 0007): low-zoom grid tiles are sums of these cells."""
+
+    __tablename__ = "tile_grid"
+    table_name: Mapped[str] = mapped_column(Text, primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    town_code: Mapped[str] = mapped_column(Text, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+    sum_x: Mapped[float] = mapped_column(Float, nullable=False)
+    sum_y: Mapped[float] = mapped_column(Float, nullable=False)
+    red: Mapped[int] = mapped_column(Integer, nullable=False)
+    orange: Mapped[int] = mapped_column(Integer, nullable=False)
+    yellow: Mapped[int] = mapped_column(Integer, nullable=False)
+    blue: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class RainIngest(Base):
     """One accepted batch of rain observations: its id is the version the storm page polls to refresh."""
 

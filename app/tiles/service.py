@@ -84,7 +84,7 @@ def is_grid(spec: LayerSpec, z: int) -> bool:
 def uses_tile_grid(spec: LayerSpec, tile: Tile, where: TileFilter) -> bool:
     """An unfiltered grid tile of a layer kept in tile_grid (every `aggregate_below` layer, checked at start-up)
     is summed from its cells; a filtered one groups the layer's own points."""
-    return is_grid(spec, tile.z) and tile.z <= GRID_ZOOMS_KEPT and not where.values and where.sql == "TRUE"
+    return is_grid(spec, tile.z) and tile.z <= GRID_ZOOMS_KEPT and where.sql == "TRUE"
 
 
 def is_simplified(spec: LayerSpec, z: int) -> bool:

@@ -32,6 +32,10 @@ SQL_TYPES = {
     "string[]": "text",
 }
 INT8_RANGE = range(-(2**63), 2**63)
+# Up to this many values, an any-of filter is written as `=` comparisons joined by OR: each one can be an index
+# condition of a GiST index that holds the column beside the geometry (`ix_enterprise_geom_tier`), which `= ANY`
+# cannot, so "orange in this box" reads only the orange features of the box, also in a prepared generic plan.
+OR_EXPANDED_VALUES = 8
 INTEGER = re.compile(r"[+-]?[0-9]+")
 NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
@@ -136,6 +140,9 @@ def where_clause(
         column, sql_type = quote_ident(name), SQL_TYPES[prop.type]
         if prop.type.endswith("[]"):
             terms.append(f"{column} && {params.add(list(values), sql_type + '[]')}")
+        elif len(values) <= OR_EXPANDED_VALUES:
+            equalities = [f"{column} = {params.add(value, sql_type)}" for value in values]
+            terms.append(equalities[0] if len(equalities) == 1 else "(" + " OR ".join(equalities) + ")")
         else:
             terms.append(f"{column} = ANY({params.add(list(values), sql_type + '[]')})")
     if cql is not None:

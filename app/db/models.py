@@ -67,8 +67,8 @@ def all_of(column: str, values: object) -> CheckConstraint:
     return CheckConstraint(f"{column} <@ ARRAY[{quoted}]::text[]", name=f"{column}_valid")
 
 
-def point() -> Mapped:
-    return mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+def point(*, spatial_index: bool = True) -> Mapped:
+    return mapped_column(Geometry("POINT", srid=4326, spatial_index=spatial_index), nullable=False)
 
 
 class Base(DeclarativeBase):
@@ -123,6 +123,7 @@ class Enterprise(TieredMixin, Base):
         CheckConstraint("credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'", name="credit_code_format"),
         Index("ix_enterprise_town_tier", "town_code", "tier"),
         Index("ix_enterprise_hazard_tags", "hazard_tags", postgresql_using="gin"),
+        Index("ix_enterprise_geom_tier", "geom", "tier", postgresql_using="gist"),  # migration 0008 (btree_gist)
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     external_id: Mapped[str | None] = mapped_column(Text, unique=True)
@@ -141,7 +142,7 @@ class Enterprise(TieredMixin, Base):
     exposed_people: Mapped[int | None] = mapped_column(Integer)
     major_hazard_grade: Mapped[int | None] = mapped_column(SmallInteger)
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
-    geom = point()
+    geom = point(spatial_index=False)  # indexed with the tier, above
 
 
 class EnterpriseUnit(Base):

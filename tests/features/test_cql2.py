@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.errors import InvalidParameter
 from app.features import cql2
-from app.query import parse_filters, quote_ident, where_clause
+from app.query import OR_EXPANDED_VALUES, parse_filters, quote_ident, where_clause
 from layers.spec import registry
 
 ENTERPRISES = registry()["enterprises"]
@@ -116,9 +116,18 @@ def test_numbering_continues_after_the_statements_own_parameters() -> None:
     )
     assert sql == (
         '"geom" && ST_MakeEnvelope($7::float8, $8::float8, $9::float8, $10::float8, 4326)'
-        ' AND "tier" = ANY($11::text[]) AND "hazard_tags" && $12::text[] AND ("employees" > $13::int8)'
+        ' AND ("tier" = $11::text OR "tier" = $12::text) AND "hazard_tags" && $13::text[] AND ("employees" > $14::int8)'
     )
-    assert values == [113.5, 22.6, 114.3, 23.2, ["red", "orange"], ["dust_explosion"], 5]
+    assert values == [113.5, 22.6, 114.3, 23.2, "red", "orange", ["dust_explosion"], 5]
+
+
+def test_any_of_filters_are_equalities_an_index_can_use_up_to_a_few_values() -> None:
+    """`=` (alone or OR-ed) is an index condition of the (geom, tier) GiST index; `= ANY` is not."""
+    one, values = where_clause(ENTERPRISES, filters=parse_filters(ENTERPRISES, [("tier", "orange")]))
+    assert (one, values) == ('"tier" = $1::text', ["orange"])
+    towns = [f"4419000{n:02d}000" for n in range(OR_EXPANDED_VALUES + 1)]
+    many = {"town_code": tuple(towns)}
+    assert where_clause(ENTERPRISES, filters=many) == ('"town_code" = ANY($1::text[])', [towns])
 
 
 def test_polygon_layers_test_a_real_intersection() -> None:

@@ -7,6 +7,7 @@ layer, the kind of tile and the filter shape, so asyncpg prepares it once per co
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -220,12 +221,15 @@ class VersionedCache:
     """Results by request key with the version they were made at; least recently used out beyond `max_bytes`.
 
     The database says on every request whether an entry's version is still current, so edits invalidate it.
+    `renders` holds the renders under way, so that requests for a tile being rendered wait for it instead of
+    rendering it again (a command centre's screens all asking for the same view right after an edit).
     """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.used = 0
         self.entries: OrderedDict[str, tuple[int, Any, int]] = OrderedDict()
+        self.renders: dict[str, asyncio.Event] = {}
 
     def get(self, key: str) -> tuple[int, Any] | None:
         entry = self.entries.get(key)
@@ -255,13 +259,29 @@ async def get_tile(
     pool: ScopedPool, tile_cache: VersionedCache, spec: LayerSpec, tile: Tile, where: TileFilter,
     if_none_match: str | None,
 ) -> TileResult:  # fmt: skip
-    """The tile from our cache or from PostGIS, rendered only when neither we nor the client have it current."""
+    """The tile from our cache or from PostGIS, rendered only when neither we nor the client have it current.
+
+    A request that finds the tile being rendered by another waits for that render and then checks its version like
+    any cache hit: a render that began before an edit is never served after it.
+    """
     key = request_key(spec, tile, where, pool.scope_key)
     client_version = held_version(if_none_match, key)
     cached = tile_cache.get(key)
-    version, body = await fetch_tile(pool, spec, tile, where, cached[0] if cached else client_version)
-    if body is not None:
-        tile_cache.put(key, version, body, len(body) + len(key))
-    elif cached and cached[0] == version:
-        body = cached[1]
+    if cached is None and tile_cache.max_bytes and (render := tile_cache.renders.get(key)):
+        await render.wait()
+        cached = tile_cache.get(key)
+    rendering = (
+        cached is None and client_version is None and bool(tile_cache.max_bytes) and key not in tile_cache.renders
+    )
+    if rendering:
+        tile_cache.renders[key] = asyncio.Event()
+    try:
+        version, body = await fetch_tile(pool, spec, tile, where, cached[0] if cached else client_version)
+        if body is not None:
+            tile_cache.put(key, version, body, len(body) + len(key))
+        elif cached and cached[0] == version:
+            body = cached[1]
+    finally:
+        if rendering:
+            tile_cache.renders.pop(key).set()
     return TileResult(etag(key, version), None if client_version == version else body)

@@ -43,9 +43,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The benchmarks (minutes each; the first builds a 1M-enterprise database). tipg is the peer the tile benchmark runs.
+# The benchmarks (minutes each; the first builds a 1M-enterprise database). The bench extra brings the peer tipg
+# and the aiohttp load generator.
 bench: db
-	$(BIN)/pip install -q 'tipg>=1.6'
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	for script in retier tiles storm planning imports first_render; do $(BIN)/python benchmarks/$$script.py || exit 1; done
 
 clean-db:

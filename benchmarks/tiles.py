@@ -1,11 +1,13 @@
 """Vector tiles and items on the 1M-enterprise demo: the raw SQL floor, our server and tipg, side by side.
 
-    .venv/bin/python benchmarks/tiles.py [--size N] [--requests N]
+    .venv/bin/python benchmarks/tiles.py [--size N] [--requests N] [--item-requests N]
 
 The same tile set and item boxes for everyone: a 4 × 4 block of tiles around the densest point at z12 and z14 (plain
 features; tipg gets the same properties, buffer and feature cap), and the z14 boxes as 1,000-feature item pages,
 with and without a tier filter. Aggregated z10 grid tiles have no tipg counterpart and are reported separately.
-Each row is `--requests` requests after one warm-up pass; latencies are client-side, on loopback.
+"TwoMaps" is the server as shipped, with its version-checked tile cache (one database round trip per tile, so never
+stale); "TwoMaps, rendering" has that cache switched off, so every tile is rendered like the floor's and tipg's.
+Each row is its requests after one warm-up pass; latencies are client-side, on loopback.
 """
 
 from __future__ import annotations
@@ -18,20 +20,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.tiles.service import (  # noqa: E402
     GRID_CELLS,
     Tile,
+    TileFilter,
     VersionedCache,
     features_sql,
+    grid_cells_sql,
     grid_sql,
     is_grid,
+    is_simplified,
     statement_params,
+    tile_grid_params,
+    uses_tile_grid,
 )
-from benchmarks.common import Stats, bench_database, http_caller, load, memory_mb, print_table, serve  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    Stats,
+    bench_database,
+    http_caller,
+    load,
+    load_client,
+    memory_mb,
+    print_table,
+    serve,
+)
 from layers.spec import registry  # noqa: E402
 
 CONCURRENCY = (1, 8, 32)
@@ -40,7 +55,6 @@ TIER_FILTER = "orange"
 SPEC = registry()["enterprises"]
 TILE_COLUMNS = [p.name for p in SPEC.properties if p.in_tiles]
 ITEM_COLUMNS = [p.name for p in SPEC.properties]
-NO_COMPRESSION = {"Accept-Encoding": "identity"}  # tiles are served uncompressed by everyone, as a proxy would get
 
 
 def app_rendering_every_tile():
@@ -114,8 +128,11 @@ def block(lon: float, lat: float, z: int, size: int = 4) -> list[tuple[int, int,
 
 
 def our_statement(tiles: list[tuple[int, int, int]]) -> tuple[str, list[tuple]]:
-    z = tiles[0][0]
-    sql = grid_sql(SPEC, "TRUE") if is_grid(SPEC, z) else features_sql(SPEC, False, "TRUE")
+    """The statement our server runs for these unfiltered tiles (as `app.tiles.service.fetch_tile` chooses it)."""
+    first, unfiltered = Tile(*tiles[0]), TileFilter("TRUE", ())
+    if uses_tile_grid(SPEC, first, unfiltered):
+        return grid_cells_sql(SPEC), [tuple(tile_grid_params(SPEC, Tile(*t), None)) for t in tiles]
+    sql = grid_sql(SPEC, "TRUE") if is_grid(SPEC, first.z) else features_sql(SPEC, is_simplified(SPEC, first.z), "TRUE")
     return sql, [tuple(statement_params(SPEC, Tile(*t), None)) for t in tiles]
 
 
@@ -173,60 +190,61 @@ async def measure_sql(url: str, statement: tuple[str, list[tuple]], requests: in
         await pool.close()
 
 
-async def measure_http(base_url: str, urls: list[str], requests: int, headers: dict | None = None) -> dict:
-    limits = httpx.Limits(max_connections=max(CONCURRENCY), max_keepalive_connections=max(CONCURRENCY))
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120, headers=NO_COMPRESSION) as client:
-        await load(http_caller(client, urls), len(urls), 8)
-        return {c: await load(http_caller(client, urls, headers), requests, c) for c in CONCURRENCY}
-
-
-async def current_etags(base_url: str, urls: list[str]) -> list[dict[str, str]]:
-    async with httpx.AsyncClient(base_url=base_url, headers=NO_COMPRESSION) as client:
-        return [{"If-None-Match": (await client.get(u)).headers["etag"]} for u in urls]
+async def measure_http(base_url: str, urls: list[str], requests: int) -> dict[int, Stats]:
+    async with load_client(base_url, max(CONCURRENCY)) as client:
+        await load(http_caller(client, urls), len(urls), 8)  # warm-up: every URL once (and into the tile cache)
+        return {c: await load(http_caller(client, urls), requests, c) for c in CONCURRENCY}
 
 
 async def measure_revalidation(base_url: str, urls: list[str], requests: int) -> dict[int, Stats]:
     """Clients revalidating current tiles: the 304 path, one index lookup and no rendering."""
-    tags = await current_etags(base_url, urls)
-    limits = httpx.Limits(max_connections=max(CONCURRENCY), max_keepalive_connections=max(CONCURRENCY))
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, headers=NO_COMPRESSION) as client:
-
-        async def call(i: int) -> None:
-            response = await client.get(urls[i % len(urls)], headers=tags[i % len(urls)])
-            if response.status_code != 304:
-                raise RuntimeError(f"expected 304, got {response.status_code}")
-
+    async with load_client(base_url, max(CONCURRENCY)) as client:
+        tags = []
+        for url in urls:
+            async with client.get(url) as response:
+                tags.append({"If-None-Match": response.headers["etag"]})
+        call = http_caller(client, urls, tags, expect=(304,))
         return {c: await load(call, requests, c) for c in CONCURRENCY}
+
+
+RENDERING = "TwoMaps, rendering"  # the server with its tile cache off
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="enterprises in the benchmark database")
-    parser.add_argument("--requests", type=int, default=120, help="requests per row of the table")
+    parser.add_argument("--requests", type=int, default=200, help="requests per row of a tile workload")
+    parser.add_argument("--item-requests", type=int, default=600, help="requests per row of an items workload")
     parser.add_argument("--seed", type=int, default=20201101)
     args = parser.parse_args()
     url = bench_database(args.size, args.seed)
     work = asyncio.run(workloads(url))
+
+    def requests(w: Workload) -> int:
+        return args.item_requests if w.name.startswith("items") else args.requests
+
     results: dict[tuple[str, str], dict[int, Stats]] = {}
     memory: dict[str, tuple[float, float]] = {}
     for w in work:
         # The floor gets a custom plan every time: the tile envelope folded into a constant, its best plan.
         floor_settings = {"plan_cache_mode": "force_custom_plan"}
-        results[w.name, "SQL floor"] = asyncio.run(measure_sql(url, w.floor, args.requests, floor_settings))
+        results[w.name, "SQL floor"] = asyncio.run(measure_sql(url, w.floor, requests(w), floor_settings))
         if w.our_sql:
-            results[w.name, "TwoMaps SQL alone"] = asyncio.run(measure_sql(url, w.our_sql, args.requests, {}))
+            results[w.name, "TwoMaps SQL alone"] = asyncio.run(measure_sql(url, w.our_sql, requests(w), {}))
     our_env = {"TWOMAPS_DB_NAME": "twomaps_bench", "TWOMAPS_ENV": "development"}
-    with serve("benchmarks.tiles:app_rendering_every_tile", our_env, factory=True) as server:
-        for w in work:
-            results[w.name, "TwoMaps"] = asyncio.run(measure_http(server.base_url, w.our_urls, args.requests))
-        memory["TwoMaps (no tile cache)"] = memory_mb(server.pid)
-    plain_tiles = [w for w in work if w.name.startswith("tiles")]
+    tiles = [w for w in work if w.our_sql]
     with serve("app.main:create_app", our_env, factory=True) as server:
-        for w in plain_tiles:
-            urls = w.our_urls
-            results[w.name, "TwoMaps, cache warm"] = asyncio.run(measure_http(server.base_url, urls, args.requests))
-            results[w.name, "TwoMaps, 304"] = asyncio.run(measure_revalidation(server.base_url, urls, args.requests))
-        memory["TwoMaps (tile cache on)"] = memory_mb(server.pid)
+        for w in work:
+            results[w.name, "TwoMaps"] = asyncio.run(measure_http(server.base_url, w.our_urls, requests(w)))
+        for w in tiles:
+            results[w.name, "TwoMaps, 304"] = asyncio.run(
+                measure_revalidation(server.base_url, w.our_urls, requests(w))
+            )
+        memory["TwoMaps"] = memory_mb(server.pid)
+    with serve("benchmarks.tiles:app_rendering_every_tile", our_env, factory=True) as server:
+        for w in tiles:
+            results[w.name, RENDERING] = asyncio.run(measure_http(server.base_url, w.our_urls, requests(w)))
+        memory[RENDERING] = memory_mb(server.pid)
     tipg_env = {
         "DATABASE_URL": url, "TIPG_DB_TABLES": '["public.enterprise"]', "TIPG_TILE_BUFFER": "64",
         "TIPG_MAX_FEATURES_PER_TILE": str(SPEC.tiles.feature_cap), "TIPG_MAX_FEATURES_PER_QUERY": str(ITEMS_LIMIT),
@@ -235,13 +253,16 @@ def main() -> None:
     with serve("tipg.main:app", tipg_env) as server:
         for w in work:
             if w.tipg_urls:
-                results[w.name, "tipg"] = asyncio.run(measure_http(server.base_url, w.tipg_urls, args.requests))
+                results[w.name, "tipg"] = asyncio.run(measure_http(server.base_url, w.tipg_urls, requests(w)))
         memory["tipg"] = memory_mb(server.pid)
     report(results, memory, args)
 
 
 def report(results: dict[tuple[str, str], dict[int, Stats]], memory: dict, args: argparse.Namespace) -> None:
-    print(f"\n{args.size:,} enterprises · {args.requests} requests per row · p50/p95 in ms · concurrency 1/8/32\n")
+    print(
+        f"\n{args.size:,} enterprises · {args.requests} requests per tile row, {args.item_requests} per items row"
+        " · p50/p95 in ms · concurrency 1/8/32\n"
+    )
     rows = [
         [name, server, c, s.p50_ms, s.p95_ms, s.per_second]
         for (name, server), by_c in results.items()
@@ -253,14 +274,18 @@ def report(results: dict[tuple[str, str], dict[int, Stats]], memory: dict, args:
     print()
     ratios = []
     for name in order:
-        floor, ours, tipg = (results.get((name, s)) for s in ("SQL floor", "TwoMaps", "tipg"))
-        if floor and ours:
+        floor, tipg = results.get((name, "SQL floor")), results.get((name, "tipg"))
+        for server in ("TwoMaps", RENDERING):
+            ours = results.get((name, server))
+            if not ours:
+                continue
             ratio = ours[8].p95_ms / floor[8].p95_ms
-            ratios.append([name, "p95 TwoMaps / SQL floor, c=8", f"{ratio:.2f}", *verdict(ratio, "≤", 1.3)])
-        if ours and tipg:
-            ratio = ours[8].per_second / tipg[8].per_second
-            target = 1.5 if name.startswith("tiles") else None
-            ratios.append([name, "req/s TwoMaps / tipg, c=8", f"{ratio:.2f}", *verdict(ratio, "≥", target)])
+            ratios.append([name, f"p95 {server} / SQL floor, c=8", f"{ratio:.2f}", *verdict(ratio, "≤", 1.3)])
+            if tipg:
+                ratio = ours[8].per_second / tipg[8].per_second
+                # The target is the server's, as shipped; the rendering ratio says how much of it is rendering.
+                target = 1.5 if name.startswith("tiles") and server == "TwoMaps" else None
+                ratios.append([name, f"req/s {server} / tipg, c=8", f"{ratio:.2f}", *verdict(ratio, "≥", target)])
     print_table(["workload", "ratio", "value", "target", ""], ratios)
     print()
     print_table(

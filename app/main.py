@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import ORJSONResponse
 
 from app import __version__
 from app.db.admin import check_postgis
 from app.db.catalog import check_registry
 from app.db.pool import create_pool
 from app.errors import install_error_handlers
+from app.responses import ORJSONResponse
 from app.settings import Settings, get_settings
 from layers.spec import registry
 

@@ -8,7 +8,6 @@ they are given instead of following the landing page's `data` link.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import ORJSONResponse
 
 from app.deps import LayerDep, PoolDep, SettingsDep
 from app.errors import NotFound, preferred_language
@@ -25,6 +24,7 @@ from app.features.openapi import (
 )
 from app.features.params import LAT_LON_CRS, parse_feature_query, parse_items_query
 from app.features.service import fetch_extents, fetch_id_types, fetch_item, fetch_items
+from app.responses import ORJSONResponse
 from layers.spec import LayerSpec, registry
 
 router = APIRouter(tags=["OGC API – Features"])

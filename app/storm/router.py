@@ -11,13 +11,14 @@ import numpy as np
 import orjson
 import shapely
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
-from fastapi.responses import FileResponse, ORJSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from app.auth.roles import WRITERS, Role
 from app.auth.users import CurrentUser
 from app.deps import PoolDep, require_role
 from app.errors import InvalidParameter
+from app.responses import ORJSONResponse
 from app.storm import callout, ingest, live
 from app.storm.demo import load_demo_typhoon
 from app.storm.grid import area_km2

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse, ORJSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.deps import PoolDep, SettingsDep
+from app.responses import ORJSONResponse
 from app.settings import PROJECT_ROOT
 from app.web.basemap import BasemapCache, fetch_city_bounds
 from app.web.config import build_config, layer_config

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import ORJSONResponse
 from pydantic import BaseModel, Field
 
 from app.analyses.evacuation.service import PeopleSource, evacuation_plan
 from app.analyses.evacuation.solver import StraightLineDetour
 from app.analyses.impact.hazard import HazardSpec, hazard_area
 from app.deps import PoolDep
+from app.responses import ORJSONResponse
 from app.storm.router import StateDep
 
 router = APIRouter(tags=["analyses"])

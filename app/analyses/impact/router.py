@@ -5,12 +5,12 @@ from __future__ import annotations
 import orjson
 import shapely
 from fastapi import APIRouter
-from fastapi.responses import ORJSONResponse
 from pydantic import BaseModel, Field
 
 from app.analyses.impact.hazard import HazardSpec, hazard_area
 from app.analyses.impact.service import DisplacedBasis, ReliefNorms, impact
 from app.deps import PoolDep
+from app.responses import ORJSONResponse
 from app.storm.router import StateDep
 
 router = APIRouter(tags=["analyses"])

@@ -6,12 +6,12 @@ import time
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import ORJSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from app.analyses.impact.hazard import parse_geometry
 from app.analyses.nearby.service import nearby
 from app.deps import PoolDep
+from app.responses import ORJSONResponse
 
 router = APIRouter(tags=["analyses"])
 

@@ -116,7 +116,11 @@ async def load(call: Callable[[int], Awaitable[None]], requests: int, concurrenc
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    return summarize(latencies, time.perf_counter() - started)
+
+
+def summarize(latencies: Sequence[float], elapsed: float) -> Stats:
+    """p50/p95 of the latencies (seconds) and the calls per second over `elapsed`."""
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return Stats(cuts[49] * 1000, cuts[94] * 1000, len(latencies) / elapsed)
 

@@ -8,9 +8,10 @@ layer, the kind of tile and the filter shape, so asyncpg prepares it once per co
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from hashlib import blake2b
 from pathlib import Path
@@ -217,19 +218,29 @@ def held_version(if_none_match: str | None, key: str) -> int | None:
     return None
 
 
+@dataclass
+class Fetch:
+    """One trip to the database for a tile, under way; `result` is the whole tile at its version once known."""
+
+    started: int  # the cache's clock when it was sent
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    result: tuple[int, bytes] | None = None
+
+
 class VersionedCache:
     """Results by request key with the version they were made at; least recently used out beyond `max_bytes`.
 
     The database says on every request whether an entry's version is still current, so edits invalidate it.
-    `renders` holds the renders under way, so that requests for a tile being rendered wait for it instead of
-    rendering it again (a command centre's screens all asking for the same view right after an edit).
+    `fetches` holds the trips under way, one per key, so that a tile is rendered once per change however many
+    screens ask for it at the same moment (a command centre's, right after a storm re-tiered the layer).
     """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.used = 0
         self.entries: OrderedDict[str, tuple[int, Any, int]] = OrderedDict()
-        self.renders: dict[str, asyncio.Event] = {}
+        self.fetches: dict[str, Fetch] = {}
+        self.clock = itertools.count()
 
     def get(self, key: str) -> tuple[int, Any] | None:
         entry = self.entries.get(key)
@@ -261,27 +272,33 @@ async def get_tile(
 ) -> TileResult:  # fmt: skip
     """The tile from our cache or from PostGIS, rendered only when neither we nor the client have it current.
 
-    A request that finds the tile being rendered by another waits for that render and then checks its version like
-    any cache hit: a render that began before an edit is never served after it.
+    Requests for a tile whose trip to the database is under way wait for it, and take its answer only if it was
+    sent after they arrived (an answer from before might predate an edit they followed); otherwise the first of
+    them sends the next trip and the rest take its answer. So a burst of requests costs at most two trips per tile,
+    and renders at most once.
     """
     key = request_key(spec, tile, where, pool.scope_key)
     client_version = held_version(if_none_match, key)
-    cached = tile_cache.get(key)
-    if cached is None and tile_cache.max_bytes and (render := tile_cache.renders.get(key)):
-        await render.wait()
-        cached = tile_cache.get(key)
-    rendering = (
-        cached is None and client_version is None and bool(tile_cache.max_bytes) and key not in tile_cache.renders
-    )
-    if rendering:
-        tile_cache.renders[key] = asyncio.Event()
+    if not tile_cache.max_bytes:
+        version, body = await fetch_tile(pool, spec, tile, where, client_version)
+        return TileResult(etag(key, version), None if client_version == version else body)
+    arrived = next(tile_cache.clock)
+    while (under_way := tile_cache.fetches.get(key)) is not None:
+        await under_way.done.wait()
+        if under_way.started > arrived and under_way.result is not None:
+            version, body = under_way.result
+            return TileResult(etag(key, version), None if client_version == version else body)
+    fetch = tile_cache.fetches[key] = Fetch(next(tile_cache.clock))
     try:
+        cached = tile_cache.get(key)
         version, body = await fetch_tile(pool, spec, tile, where, cached[0] if cached else client_version)
         if body is not None:
             tile_cache.put(key, version, body, len(body) + len(key))
         elif cached and cached[0] == version:
             body = cached[1]
+        if body is not None:
+            fetch.result = (version, body)
     finally:
-        if rendering:
-            tile_cache.renders.pop(key).set()
+        del tile_cache.fetches[key]
+        fetch.done.set()
     return TileResult(etag(key, version), None if client_version == version else body)

@@ -1,5 +1,5 @@
-"""Requests for a tile that is being rendered wait for that render instead of rendering it again, and still never
-get a tile older than an edit they came after."""
+"""Requests for a tile whose trip to the database is under way wait for it instead of rendering the tile again,
+and still never get a tile older than an edit they came after."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ async def test_concurrent_requests_for_one_tile_render_it_once(demo_db: str, den
     assert pool.renders == 1
     assert len({r.body for r in results}) == 1 and results[0].body
     assert len({r.etag for r in results}) == 1
-    assert not cache.renders
+    assert not cache.fetches
 
 
 async def test_without_a_cache_every_request_renders(demo_db: str, dense_point: tuple[float, float]) -> None:
@@ -98,3 +98,24 @@ async def test_a_request_after_an_edit_never_gets_the_render_that_began_before_i
     assert tiers_by_id(second_result.body)[enterprise_id] == new_tier
     assert second_result.etag != first_result.etag
     assert pool.renders == 2  # the waiter found the cached tile out of date and rendered the current one
+
+
+async def test_a_burst_after_an_edit_renders_the_tile_once(demo_db: str, dense_point: tuple[float, float]) -> None:
+    """Eight screens holding the tile ask again right after the layer changed: one render, all see the change."""
+    tile, cache = Tile(*tile_of(*dense_point, 14)), VersionedCache(2**24)
+    async with counting_pool(demo_db) as pool, await psycopg.AsyncConnection.connect(demo_db, autocommit=True) as db:
+        with psycopg.connect(demo_db) as sync_db:
+            enterprise_id, tier = in_tile(sync_db, "enterprise", (tile.z, tile.x, tile.y), "tier IS NOT NULL")[0]
+        before = await get_tile(pool, cache, SPEC, tile, UNFILTERED, None)
+        try:
+            await db.execute(
+                "UPDATE enterprise SET tier = %s WHERE id = %s", ("red" if tier != "red" else "blue", enterprise_id)
+            )
+            burst = await asyncio.gather(
+                *(get_tile(pool, cache, SPEC, tile, UNFILTERED, before.etag) for _ in range(8))
+            )
+        finally:
+            await db.execute("UPDATE enterprise SET tier = %s WHERE id = %s", (tier, enterprise_id))
+    assert pool.renders == 2  # before the edit, and once after it
+    assert len({r.etag for r in burst}) == 1 and burst[0].etag != before.etag
+    assert all(r.body == burst[0].body and tiers_by_id(r.body)[enterprise_id] != tier for r in burst)

@@ -214,7 +214,8 @@ async def measure_revalidation(base_url: str, urls: list[str], requests: int) ->
 
 async def measure_after_edits(base_url: str, url: str, urls: list[str], requests: int) -> dict[int, Stats]:
     """Rounds of: a write to the layer (its version moves on, so every cached tile is out of date), then `c` viewers
-    each loading every tile of the set, each from a different starting tile; at least `requests` requests."""
+    at once, each loading every tile of the set in the same order (screens showing one view); at least `requests`
+    requests."""
     conn = await asyncpg.connect(url)
     try:
         async with load_client(base_url, max(CONCURRENCY)) as client:
@@ -226,16 +227,16 @@ async def measure_after_edits(base_url: str, url: str, urls: list[str], requests
                 started = time.perf_counter()
                 for _ in range(math.ceil(requests / (len(urls) * c))):
                     await conn.execute(TOUCH_LAYER)
-                    await asyncio.gather(*(view(call, k * len(urls) // c, len(urls), latencies) for k in range(c)))
+                    await asyncio.gather(*(view(call, len(urls), latencies) for _ in range(c)))
                 result[c] = summarize(latencies, time.perf_counter() - started)
             return result
     finally:
         await conn.close()
 
 
-async def view(call, first: int, count: int, latencies: list[float]) -> None:
-    """One viewer loading `count` tiles in turn, from the `first`-th on."""
-    for i in range(first, first + count):
+async def view(call, count: int, latencies: list[float]) -> None:
+    """One viewer loading the first `count` tiles in turn."""
+    for i in range(count):
         started = time.perf_counter()
         await call(i)
         latencies.append(time.perf_counter() - started)

@@ -27,20 +27,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.tiles.service import (  # noqa: E402
-    GRID_CELLS,
-    Tile,
-    TileFilter,
-    VersionedCache,
-    features_sql,
-    grid_cells_sql,
-    grid_sql,
-    is_grid,
-    is_simplified,
-    statement_params,
-    tile_grid_params,
-    uses_tile_grid,
-)
+from app.tiles.service import GRID_CELLS, Tile, TileFilter, VersionedCache, tile_statement  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     Stats,
     bench_database,
@@ -60,6 +47,10 @@ TIER_FILTER = "orange"
 SPEC = registry()["enterprises"]
 TILE_COLUMNS = [p.name for p in SPEC.properties if p.in_tiles]
 ITEM_COLUMNS = [p.name for p in SPEC.properties]
+RENDERING = "TwoMaps, rendering"  # the server with its tile cache off
+EDITED = "TwoMaps, edit each round"
+# A write that changes no value but is a write all the same: the statement trigger moves the layer's version on.
+TOUCH_LAYER = "UPDATE enterprise SET tier = tier WHERE id = (SELECT min(id) FROM enterprise)"
 
 
 def app_rendering_every_tile():
@@ -133,12 +124,9 @@ def block(lon: float, lat: float, z: int, size: int = 4) -> list[tuple[int, int,
 
 
 def our_statement(tiles: list[tuple[int, int, int]]) -> tuple[str, list[tuple]]:
-    """The statement our server runs for these unfiltered tiles (as `app.tiles.service.fetch_tile` chooses it)."""
-    first, unfiltered = Tile(*tiles[0]), TileFilter("TRUE", ())
-    if uses_tile_grid(SPEC, first, unfiltered):
-        return grid_cells_sql(SPEC), [tuple(tile_grid_params(SPEC, Tile(*t), None)) for t in tiles]
-    sql = grid_sql(SPEC, "TRUE") if is_grid(SPEC, first.z) else features_sql(SPEC, is_simplified(SPEC, first.z), "TRUE")
-    return sql, [tuple(statement_params(SPEC, Tile(*t), None)) for t in tiles]
+    """The statement our server runs for these unfiltered tiles (one zoom, so one statement text)."""
+    statements = [tile_statement(SPEC, Tile(*t), TileFilter("TRUE", ()), None) for t in tiles]
+    return statements[0][0], [tuple(values) for _, values in statements]
 
 
 async def workloads(url: str) -> list[Workload]:
@@ -240,12 +228,6 @@ async def view(call, count: int, latencies: list[float]) -> None:
         started = time.perf_counter()
         await call(i)
         latencies.append(time.perf_counter() - started)
-
-
-# A write that changes no value but is a write all the same: the statement trigger moves the layer's version on.
-TOUCH_LAYER = "UPDATE enterprise SET tier = tier WHERE id = (SELECT min(id) FROM enterprise)"
-RENDERING = "TwoMaps, rendering"  # the server with its tile cache off
-EDITED = "TwoMaps, edit each round"
 
 
 def main() -> None:

@@ -181,19 +181,23 @@ def grid_cells_sql(spec: LayerSpec) -> str:
     return template("grid_cells.sql").format(tier_counts=tier_counts, tier_summary=tier_summary(spec))
 
 
+def tile_statement(spec: LayerSpec, tile: Tile, where: TileFilter, held_version: int | None) -> tuple[str, list]:
+    """The statement for a tile and its values: sums of tile_grid cells, grouped points, or plain features."""
+    if uses_tile_grid(spec, tile, where):
+        return grid_cells_sql(spec), tile_grid_params(spec, tile, held_version)
+    if is_grid(spec, tile.z):
+        sql = grid_sql(spec, where.sql)
+    else:
+        sql = features_sql(spec, is_simplified(spec, tile.z), where.sql)
+    return sql, [*statement_params(spec, tile, held_version), *where.values]
+
+
 async def fetch_tile(
     pool: ScopedPool | asyncpg.Connection, spec: LayerSpec, tile: Tile, where: TileFilter, held_version: int | None
 ) -> tuple[int, bytes | None]:
     """(current version, tile); the tile is None when `held_version` is current, so nothing was rendered."""
-    if uses_tile_grid(spec, tile, where):
-        row = await pool.fetchrow(grid_cells_sql(spec), *tile_grid_params(spec, tile, held_version))
-    else:
-        sql = (
-            grid_sql(spec, where.sql)
-            if is_grid(spec, tile.z)
-            else features_sql(spec, is_simplified(spec, tile.z), where.sql)
-        )
-        row = await pool.fetchrow(sql, *statement_params(spec, tile, held_version), *where.values)
+    sql, values = tile_statement(spec, tile, where, held_version)
+    row = await pool.fetchrow(sql, *values)
     assert row is not None, "the statement always returns one row"
     return row["version"], row["tile"]
 
@@ -279,15 +283,17 @@ async def get_tile(
     """
     key = request_key(spec, tile, where, pool.scope_key)
     client_version = held_version(if_none_match, key)
-    if not tile_cache.max_bytes:
-        version, body = await fetch_tile(pool, spec, tile, where, client_version)
+
+    def answer(version: int, body: bytes | None) -> TileResult:
         return TileResult(etag(key, version), None if client_version == version else body)
+
+    if not tile_cache.max_bytes:
+        return answer(*await fetch_tile(pool, spec, tile, where, client_version))
     arrived = next(tile_cache.clock)
     while (under_way := tile_cache.fetches.get(key)) is not None:
         await under_way.done.wait()
         if under_way.started > arrived and under_way.result is not None:
-            version, body = under_way.result
-            return TileResult(etag(key, version), None if client_version == version else body)
+            return answer(*under_way.result)
     fetch = tile_cache.fetches[key] = Fetch(next(tile_cache.clock))
     try:
         cached = tile_cache.get(key)
@@ -301,4 +307,4 @@ async def get_tile(
     finally:
         del tile_cache.fetches[key]
         fetch.done.set()
-    return TileResult(etag(key, version), None if client_version == version else body)
+    return answer(version, body)

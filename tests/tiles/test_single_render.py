@@ -53,6 +53,21 @@ async def counting_pool(dsn: str) -> AsyncIterator[CountingPool]:
         await raw.close()
 
 
+@asynccontextmanager
+async def tier_changed(dsn: str, tile: Tile) -> AsyncIterator[tuple[int, str, str]]:
+    """(id, old tier, new tier): one enterprise of the tile has another tier, committed, until the block ends."""
+    with psycopg.connect(dsn) as db:
+        enterprise_id, tier = in_tile(db, "enterprise", (tile.z, tile.x, tile.y), "tier IS NOT NULL")[0]
+    new_tier = "red" if tier != "red" else "blue"
+    update = "UPDATE enterprise SET tier = %s WHERE id = %s"
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as db:
+        await db.execute(update, (new_tier, enterprise_id))
+        try:
+            yield enterprise_id, tier, new_tier
+        finally:
+            await db.execute(update, (tier, enterprise_id))
+
+
 def tiers_by_id(body: bytes) -> dict[int, str]:
     return {f["id"]: f["properties"]["tier"] for f in mapbox_vector_tile.decode(body)["enterprises"]["features"]}
 
@@ -78,22 +93,16 @@ async def test_a_request_after_an_edit_never_gets_the_render_that_began_before_i
     demo_db: str, dense_point: tuple[float, float]
 ) -> None:
     tile, cache = Tile(*tile_of(*dense_point, 14)), VersionedCache(2**24)
-    async with counting_pool(demo_db) as pool, await psycopg.AsyncConnection.connect(demo_db, autocommit=True) as db:
-        with psycopg.connect(demo_db) as sync_db:
-            enterprise_id, tier = in_tile(sync_db, "enterprise", (tile.z, tile.x, tile.y), "tier IS NOT NULL")[0]
-        new_tier = "red" if tier != "red" else "blue"
+    async with counting_pool(demo_db) as pool:
         hold = pool.hold = asyncio.Event()
         first = asyncio.create_task(get_tile(pool, cache, SPEC, tile, UNFILTERED, None))
         await asyncio.wait_for(pool.rendered.wait(), 30)  # rendered before the edit, not yet handed back
-        try:
-            await db.execute("UPDATE enterprise SET tier = %s WHERE id = %s", (new_tier, enterprise_id))
+        async with tier_changed(demo_db, tile) as (enterprise_id, tier, new_tier):
             second = asyncio.create_task(get_tile(pool, cache, SPEC, tile, UNFILTERED, None))
             await asyncio.sleep(0.05)
             assert not second.done(), "the second request waits for the render under way"
             hold.set()
             first_result, second_result = await asyncio.wait_for(asyncio.gather(first, second), 30)
-        finally:
-            await db.execute("UPDATE enterprise SET tier = %s WHERE id = %s", (tier, enterprise_id))
     assert tiers_by_id(first_result.body)[enterprise_id] == tier
     assert tiers_by_id(second_result.body)[enterprise_id] == new_tier
     assert second_result.etag != first_result.etag
@@ -103,19 +112,12 @@ async def test_a_request_after_an_edit_never_gets_the_render_that_began_before_i
 async def test_a_burst_after_an_edit_renders_the_tile_once(demo_db: str, dense_point: tuple[float, float]) -> None:
     """Eight screens holding the tile ask again right after the layer changed: one render, all see the change."""
     tile, cache = Tile(*tile_of(*dense_point, 14)), VersionedCache(2**24)
-    async with counting_pool(demo_db) as pool, await psycopg.AsyncConnection.connect(demo_db, autocommit=True) as db:
-        with psycopg.connect(demo_db) as sync_db:
-            enterprise_id, tier = in_tile(sync_db, "enterprise", (tile.z, tile.x, tile.y), "tier IS NOT NULL")[0]
+    async with counting_pool(demo_db) as pool:
         before = await get_tile(pool, cache, SPEC, tile, UNFILTERED, None)
-        try:
-            await db.execute(
-                "UPDATE enterprise SET tier = %s WHERE id = %s", ("red" if tier != "red" else "blue", enterprise_id)
-            )
+        async with tier_changed(demo_db, tile) as (enterprise_id, tier, _):
             burst = await asyncio.gather(
                 *(get_tile(pool, cache, SPEC, tile, UNFILTERED, before.etag) for _ in range(8))
             )
-        finally:
-            await db.execute("UPDATE enterprise SET tier = %s WHERE id = %s", (tier, enterprise_id))
     assert pool.renders == 2  # before the edit, and once after it
     assert len({r.etag for r in burst}) == 1 and burst[0].etag != before.etag
     assert all(r.body == burst[0].body and tiers_by_id(r.body)[enterprise_id] != tier for r in burst)
